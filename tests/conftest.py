@@ -1,0 +1,138 @@
+"""
+Shared fixtures: the bundled VideoSDK emulator, a throwaway Airflow home, and real DAG runs.
+
+Airflow reads its configuration when first imported, so the environment is set here, before any
+test module imports it: a temporary ``AIRFLOW_HOME`` with a SQLite database, and two DAG bundles
+(``example_dags/`` and ``tests/dags/``) so that ``dag.test()`` can serialise the DAGs it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["videosdk_provider.emulator.pytest_plugin"]
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_DAGS = REPO / "example_dags"
+TEST_DAGS = REPO / "tests" / "dags"
+_AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="videosdk-tests-airflow-home-"))
+_BUNDLE = "airflow.dag_processing.bundles.local.LocalDagBundle"
+
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(_AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(EXAMPLE_DAGS),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(
+            [
+                {"name": "example_dags", "classpath": _BUNDLE, "kwargs": {"path": str(EXAMPLE_DAGS)}},
+                {"name": "test_dags", "classpath": _BUNDLE, "kwargs": {"path": str(TEST_DAGS)}},
+            ]
+        ),
+    }
+)
+os.environ.pop("AIRFLOW_CONN_VIDEOSDK_DEFAULT", None)
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """Create the Airflow metadata database once per test session."""
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True, timeout=300
+    )
+    return _AIRFLOW_HOME
+
+
+@dataclass
+class DagRunResult:
+    """What a test needs from a finished DAG run: states and XCom values."""
+
+    dag_id: str
+    run_id: str
+    state: str
+    task_states: dict[str, str]
+
+    def xcom(self, task_id: str, key: str = "return_value", map_index: int = -1) -> Any:
+        from airflow.models.xcom import XComModel
+        from airflow.utils.session import create_session
+
+        with create_session() as session:
+            row = (
+                session.query(XComModel)
+                .filter_by(
+                    dag_id=self.dag_id, run_id=self.run_id, task_id=task_id, key=key, map_index=map_index
+                )
+                .one_or_none()
+            )
+            return None if row is None else XComModel.deserialize_value(row)
+
+    def rendered_fields(self, task_id: str, map_index: int = -1) -> dict[str, Any]:
+        from airflow.models.renderedtifields import RenderedTaskInstanceFields
+        from airflow.utils.session import create_session
+
+        with create_session() as session:
+            row = (
+                session.query(RenderedTaskInstanceFields)
+                .filter_by(dag_id=self.dag_id, run_id=self.run_id, task_id=task_id, map_index=map_index)
+                .one()
+            )
+            return dict(row.rendered_fields)
+
+
+@pytest.fixture(scope="session")
+def dag_bag(airflow_db: Path) -> Any:
+    """Every DAG of ``example_dags/`` and ``tests/dags/``, parsed once; import errors fail here."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    bags = [DagBag(dag_folder=str(folder)) for folder in (EXAMPLE_DAGS, TEST_DAGS)]
+    errors = {path: error for bag in bags for path, error in bag.import_errors.items()}
+    assert errors == {}
+    return {dag_id: dag for bag in bags for dag_id, dag in bag.dags.items()}
+
+
+@pytest.fixture
+def run_dag(dag_bag: Any, videosdk_connection: str) -> Callable[..., DagRunResult]:
+    """Run a DAG end to end with ``dag.test()`` against the emulator; return its result."""
+
+    def run(dag_id: str, **test_kwargs: Any) -> DagRunResult:
+        dag_run = dag_bag[dag_id].test(**test_kwargs)
+        return DagRunResult(
+            dag_id=dag_id,
+            run_id=dag_run.run_id,
+            state=str(dag_run.state),
+            task_states={
+                ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]": str(ti.state)
+                for ti in dag_run.get_task_instances()
+            },
+        )
+
+    return run
+
+
+@pytest.fixture
+def hook_factory(videosdk_connection: str) -> Iterator[Callable[..., Any]]:
+    """Build hooks on the emulator's connection, with fast retries unless told otherwise."""
+    from videosdk_provider.hooks.videosdk import VideoSDKHook
+
+    hooks: list[VideoSDKHook] = []
+
+    def make(**kwargs: Any) -> VideoSDKHook:
+        kwargs.setdefault("retry_backoff", 0.01)
+        kwargs.setdefault("retry_backoff_max", 0.05)
+        hook = VideoSDKHook(videosdk_connection, **kwargs)
+        hooks.append(hook)
+        return hook
+
+    yield make
+    for hook in hooks:
+        hook.session.close()

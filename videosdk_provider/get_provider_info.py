@@ -1,0 +1,80 @@
+"""Provider metadata that Airflow discovers through the ``apache_airflow_provider`` entry point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from videosdk_provider import __version__
+
+
+def _number_field(
+    label: str, description: str, *, kind: str = "number", minimum: float = 0
+) -> dict[str, Any]:
+    return {
+        "label": label,
+        "description": description,
+        "schema": {"type": [kind, "null"], "minimum": minimum},
+    }
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Describe the provider: its hook, operators, connection type and connection form."""
+    return {
+        "package-name": "airflow-provider-videosdk",
+        "name": "VideoSDK",
+        "description": "Create and manage VideoSDK (videosdk.live) rooms and sessions from Airflow.",
+        "versions": [__version__],
+        "integrations": [
+            {
+                "integration-name": "VideoSDK",
+                "external-doc-url": "https://docs.videosdk.live/api-reference/realtime-communication/intro",
+                "tags": ["service"],
+            }
+        ],
+        "hooks": [{"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.hooks.videosdk"]}],
+        "operators": [
+            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.operators.rooms"]}
+        ],
+        "connection-types": [
+            {
+                "connection-type": "videosdk",
+                "hook-class-name": "videosdk_provider.hooks.videosdk.VideoSDKHook",
+                "hook-name": "VideoSDK",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port", "extra"],
+                    "relabeling": {"login": "API key", "password": "Secret", "host": "Base URL"},
+                    "placeholders": {
+                        "login": "API key from the VideoSDK dashboard",
+                        "password": "secret from the VideoSDK dashboard",
+                        "host": "https://api.videosdk.live",
+                    },
+                },
+                "conn-fields": {
+                    "timeout": _number_field(
+                        "Read timeout (s)", "Seconds to wait for an answer (default 30).", minimum=1
+                    ),
+                    "token_ttl": _number_field(
+                        "Token lifetime (s)",
+                        "Lifetime of each signed API token (default 600).",
+                        kind="integer",
+                        minimum=120,
+                    ),
+                    "max_retries": _number_field(
+                        "Max retries",
+                        "Retries of a failed call where repeating is safe (default 3).",
+                        kind="integer",
+                    ),
+                    "retry_backoff": _number_field(
+                        "Retry backoff (s)", "First wait between retries (default 1)."
+                    ),
+                    "retry_backoff_max": _number_field(
+                        "Max retry wait (s)",
+                        "Longest wait between retries, also caps Retry-After (default 30).",
+                    ),
+                    "retry_deadline": _number_field(
+                        "Retry deadline (s)", "No retry starts after this many seconds (default 120)."
+                    ),
+                },
+            }
+        ],
+    }
