@@ -35,8 +35,8 @@ os.environ.update(
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(
             [
-                {"name": "example_dags", "classpath": _BUNDLE, "kwargs": {"path": str(EXAMPLE_DAGS)}},
-                {"name": "test_dags", "classpath": _BUNDLE, "kwargs": {"path": str(TEST_DAGS)}},
+                {"name": "videosdk_examples", "classpath": _BUNDLE, "kwargs": {"path": str(EXAMPLE_DAGS)}},
+                {"name": "videosdk_test_dags", "classpath": _BUNDLE, "kwargs": {"path": str(TEST_DAGS)}},
             ]
         ),
     }

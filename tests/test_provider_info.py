@@ -1,0 +1,88 @@
+"""The provider registers with Airflow: entry point, provider-info schema, connection type and form."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import entry_points
+from importlib.resources import files
+from typing import Any
+
+import jsonschema
+import pytest
+
+import videosdk_provider
+from videosdk_provider.get_provider_info import get_provider_info
+from videosdk_provider.hooks.videosdk import VideoSDKHook
+
+
+@pytest.fixture
+def connection_type() -> dict[str, Any]:
+    [conn_type] = get_provider_info()["connection-types"]
+    return conn_type  # type: ignore[no-any-return]
+
+
+def test_entry_point_returns_the_provider_info() -> None:
+    [entry_point] = [
+        ep for ep in entry_points(group="apache_airflow_provider") if ep.value.startswith("videosdk")
+    ]
+    assert entry_point.load()() == get_provider_info()
+
+
+def test_provider_info_validates_against_airflows_schema() -> None:
+    schema = json.loads(files("airflow").joinpath("provider_info.schema.json").read_text())
+    jsonschema.validate(get_provider_info(), schema)
+
+
+def test_package_name_is_the_distribution_name_and_version_is_single_sourced() -> None:
+    info = get_provider_info()
+    assert info["package-name"] == "airflow-provider-videosdk"
+    assert info["versions"] == [videosdk_provider.__version__]
+
+
+def test_airflow_loads_the_declared_connection_form() -> None:
+    from airflow.providers_manager import ProvidersManager
+
+    manager = ProvidersManager()
+    assert "airflow-provider-videosdk" in manager.providers
+    assert manager.field_behaviours["videosdk"]["relabeling"]["password"] == "Secret"
+    assert "extra__videosdk__timeout" in manager.connection_form_widgets
+
+
+def test_connection_type_matches_the_hook(connection_type: dict[str, Any]) -> None:
+    assert connection_type["connection-type"] == VideoSDKHook.conn_type == "videosdk"
+    assert connection_type["hook-name"] == VideoSDKHook.hook_name
+    assert connection_type["hook-class-name"] == f"{VideoSDKHook.__module__}.{VideoSDKHook.__name__}"
+    assert VideoSDKHook.default_conn_name == "videosdk_default"
+    assert VideoSDKHook.conn_name_attr == "videosdk_conn_id"
+
+
+def test_form_relabels_login_and_password_and_hides_the_rest(connection_type: dict[str, Any]) -> None:
+    behaviour = connection_type["ui-field-behaviour"]
+    assert behaviour["relabeling"]["login"] == "API key"
+    assert behaviour["relabeling"]["password"] == "Secret"
+    assert set(behaviour["hidden-fields"]) >= {"schema", "port"}
+    assert behaviour["placeholders"]["host"] == "https://api.videosdk.live"
+
+
+def test_every_extra_the_hook_reads_is_a_declared_form_field(connection_type: dict[str, Any]) -> None:
+    assert {
+        "timeout",
+        "token_ttl",
+        "max_retries",
+        "retry_backoff",
+        "retry_backoff_max",
+        "retry_deadline",
+    } <= set(connection_type["conn-fields"])
+    for field in connection_type["conn-fields"].values():
+        assert field["label"]
+        assert "type" in field["schema"]
+
+
+def test_declared_modules_import() -> None:
+    import importlib
+
+    info = get_provider_info()
+    for section in ("hooks", "operators", "sensors", "triggers"):
+        for item in info.get(section, []):
+            for module in item["python-modules"]:
+                importlib.import_module(module)
