@@ -18,7 +18,10 @@ def main() -> int:
     parser.add_argument("room_task_id", help="the task whose return value is the roomId")
     args = parser.parse_args()
 
-    from airflow.dag_processing.dagbag import DagBag
+    try:
+        from airflow.dag_processing.dagbag import DagBag
+    except ImportError:  # Airflow 3.1
+        from airflow.models.dagbag import DagBag  # type: ignore[no-redef]
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
 

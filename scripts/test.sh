@@ -20,6 +20,8 @@ log "mypy --strict"
 
 for version in "${versions[@]}"; do
     venv="$(make_venv "$version" test)"
+    log "browser for the connection-form test"
+    bash scripts/install-browser.sh "$venv/bin/python" >&2
     log "pytest against Airflow $version"
     if ! "$venv/bin/python" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}; then
         failed+=("$version")

@@ -8,7 +8,13 @@ always carries the field path or the HTTP status and the server's message, never
 
 from __future__ import annotations
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from airflow.sdk.exceptions import AirflowException
+
+from videosdk_provider._compat import AirflowFailException
 
 
 class InvalidRequestError(AirflowFailException, ValueError):
@@ -53,7 +59,9 @@ class VideoSDKError(AirflowException):
 
 
 class VideoSDKAuthError(VideoSDKError):
-    """401: the API key or secret was refused."""
+    """401: the API key or secret was refused; ``server_message`` is what the server said."""
+
+    server_message: str = ""
 
 
 class VideoSDKPermissionError(VideoSDKError):
@@ -97,9 +105,64 @@ class VideoSDKConnectionError(VideoSDKError):
     """No answer: the connection failed, was closed, or the read timed out."""
 
 
-class VideoSDKAmbiguousCreateError(VideoSDKConnectionError):
+class VideoSDKAmbiguousCreateError(VideoSDKError, AirflowFailException):
     """
-    A room create without ``customRoomId`` lost its answer: the room may or may not exist.
+    A room create without ``customRoomId`` failed after it may have reached the server.
 
-    It is not retried, since a retry could create a second room.
+    Its answer was lost, or the server answered 5xx: the room may or may not exist. It is not
+    retried, by the hook or by Airflow's task retries, since a retry could create a second room.
+    """
+
+
+@dataclass(frozen=True)
+class BatchItemFailure:
+    """One failed item of a batch: its position in the input, its ``customRoomId`` and the error."""
+
+    index: int
+    custom_room_id: str | None
+    error: VideoSDKError
+
+    def __str__(self) -> str:
+        label = f"customRoomId {self.custom_room_id!r}" if self.custom_room_id else "no customRoomId"
+        status = f"HTTP {self.error.status}" if self.error.status is not None else "no HTTP response"
+        return f"item {self.index} ({label}): {status}: {self.error.message}"
+
+
+class VideoSDKBatchError(VideoSDKError):
+    """
+    Some items of a batch failed; every item was tried, and those that succeeded are kept.
+
+    ``failures`` lists the failed items in input order; ``results`` has one entry per input item:
+    what the API returned, or ``None`` where the item failed. Airflow retries the task: with a
+    ``customRoomId`` on every item, a retry creates only what is missing.
+    """
+
+    #: Failures listed in the message; ``failures`` always has all of them.
+    MAX_LISTED = 20
+
+    def __init__(
+        self,
+        failures: Sequence[BatchItemFailure],
+        results: Sequence[Any],
+        *,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        self.failures = list(failures)
+        self.results = list(results)
+        listed = "; ".join(str(failure) for failure in self.failures[: self.MAX_LISTED])
+        if len(self.failures) > self.MAX_LISTED:
+            listed += f"; and {len(self.failures) - self.MAX_LISTED} more"
+        message = f"{len(self.failures)} of {len(self.results)} items failed: {listed}"
+        super().__init__(message, method=method, path=path)
+
+    def _describe(self) -> str:
+        return f"VideoSDK API {self.method} {self.path} batch: {self.message}"
+
+
+class VideoSDKUnsafeBatchError(VideoSDKBatchError, AirflowFailException):
+    """
+    A batch failed in part and some of its items have no ``customRoomId``.
+
+    Airflow does not retry it: a retry would create the rooms of those items again.
     """

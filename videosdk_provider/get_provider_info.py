@@ -33,7 +33,19 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "hooks": [{"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.hooks.videosdk"]}],
         "operators": [
-            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.operators.rooms"]}
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.operators.rooms",
+                    "videosdk_provider.operators.sessions",
+                ],
+            }
+        ],
+        "sensors": [
+            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.sensors.sessions"]}
+        ],
+        "triggers": [
+            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.triggers.sessions"]}
         ],
         "connection-types": [
             {
@@ -74,7 +86,14 @@ def get_provider_info() -> dict[str, Any]:
                     "retry_deadline": _number_field(
                         "Retry deadline (s)", "No retry starts after this many seconds (default 120)."
                     ),
+                    "meeting_url_template": {
+                        "label": "Meeting URL template",
+                        "description": "Your meeting page with {room_id} where the room id goes; "
+                        "tasks that create a room then show a 'VideoSDK room' link.",
+                        "schema": {"type": ["string", "null"]},
+                    },
                 },
             }
         ],
+        "extra-links": ["videosdk_provider.links.videosdk.VideoSDKRoomLink"],
     }

@@ -28,3 +28,35 @@ class Room(TypedDict, total=False):
     updatedAt: str
     id: str
     links: RoomLinks
+
+
+class ParticipantTimelog(TypedDict, total=False):
+    """One stay of a participant in a session; ``end`` is None while they are still in."""
+
+    start: str
+    end: str | None
+
+
+class Participant(TypedDict, total=False):
+    """A participant of a session."""
+
+    participantId: str
+    name: str
+    timelog: list[ParticipantTimelog]
+
+
+class Session(TypedDict, total=False):
+    """
+    A session: one meeting held in a room, from the first join until it ends.
+
+    ``status`` is ``"ongoing"`` or ``"ended"`` (a plain string, in case the API adds more); ``end``
+    is None while the session is ongoing.
+    """
+
+    id: str
+    roomId: str
+    customRoomId: str
+    start: str
+    end: str | None
+    status: str
+    participants: list[Participant]

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -85,18 +87,19 @@ ROOM_FIELDS: dict[str, str] = {
     "auto_start_config": "autoStartConfig",
 }
 
-_JINJA_MARKERS = ("{{", "{%", "{#")
+_PLAIN_TYPES = (str, int, float, bool, dict, list, tuple, type(None))
+_WHITE_SPACE = re.compile(r"\s")  # the characters str.isspace() accepts, found without a Python loop
 
 
 def is_templated(value: object) -> bool:
     """Whether a string still holds Jinja that Airflow renders before the task runs."""
-    return isinstance(value, str) and any(marker in value for marker in _JINJA_MARKERS)
+    # Spelled out rather than looped: DAG parsing calls this for every literal of every task.
+    return isinstance(value, str) and ("{{" in value or "{%" in value or "{#" in value)
 
 
 def _is_deferred(value: object) -> bool:
     """Tell whether a value is resolved only at run time: Jinja, or an object such as an XCom reference."""
-    plain = (str, int, float, bool, dict, list, tuple, type(None))
-    return is_templated(value) or not isinstance(value, plain)
+    return is_templated(value) or not isinstance(value, _PLAIN_TYPES)
 
 
 def _closest(name: str, choices: Sequence[str]) -> str:
@@ -116,15 +119,33 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+@functools.lru_cache(maxsize=256)
+def _matches_known_event(pattern: str) -> bool:
+    """Whether a ``*`` pattern matches a known event; cached, since DAG files repeat a few patterns."""
+    return any(fnmatch.fnmatchcase(name, pattern) for name in KNOWN_WEBHOOK_EVENTS)
+
+
+def _is_web_url(text: str) -> bool:
+    """Tell whether text is an absolute http(s) URL with a host, a valid port and no white space."""
+    try:
+        parts = urlsplit(text)
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and _WHITE_SPACE.search(text) is None
+
+
 class _Checker:
     """Walks a value against the contract and collects every problem with its field path."""
 
     def __init__(self, *, at_parse_time: bool) -> None:
         self.at_parse_time = at_parse_time
         self.problems: list[str] = []
+        #: Put before every path, e.g. ``rooms[3].`` while checking one item of a list.
+        self.prefix = ""
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
+        self.problems.append(f"{self.prefix}{path}: {message}")
 
     def skip(self, value: object) -> bool:
         """Whether to leave a value for later: at parse time, anything not yet rendered."""
@@ -159,9 +180,8 @@ class _Checker:
         text = self.string(path, value)
         if text is None:
             return
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            self.fail(path, f"expected an http:// or https:// URL, got {_shown(text)}")
+        if not _is_web_url(text):
+            self.fail(path, f"expected an http:// or https:// URL with a host, got {_shown(text)}")
         elif max_length is not None and len(text) > max_length:
             self.fail(path, f"URL is {len(text)} characters long; at most {max_length} are allowed")
 
@@ -197,7 +217,7 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(path, f"expected an event name, got {_shown(value)}")
         elif "*" in value:
-            if not any(fnmatch.fnmatchcase(name, value) for name in KNOWN_WEBHOOK_EVENTS):
+            if not _matches_known_event(value):
                 self.fail(
                     path,
                     f"pattern {value!r} matches no known event; known events: see "
@@ -335,9 +355,9 @@ def _check_extra_field(check: _Checker, key: object, value: object) -> None:
     if check.skip(value):
         return
     try:
-        json.dumps(value)
+        json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
-        check.fail(key, f"value is not JSON-serialisable: {_shown(value)}")
+        check.fail(key, f"value is not JSON-serialisable (NaN and infinity are not JSON): {_shown(value)}")
 
 
 def _check_room_body(check: _Checker, body: Mapping[str, Any]) -> None:
@@ -363,6 +383,46 @@ def validate_room_body(body: Mapping[str, Any], *, at_parse_time: bool = False) 
     """
     check = _Checker(at_parse_time=at_parse_time)
     _check_room_body(check, body)
+    if check.problems:
+        raise InvalidRequestError(check.problems)
+
+
+def validate_room_bodies(bodies: object, *, at_parse_time: bool = False) -> None:
+    """
+    Check a list of Create Room bodies, every item; raise :class:`InvalidRequestError` listing every problem.
+
+    Paths read ``rooms[3].webhook.endPoint``. Two items with the same ``customRoomId`` are refused
+    too: they would be one room.
+    """
+    check = _Checker(at_parse_time=at_parse_time)
+    if check.skip(bodies):
+        return
+    if not isinstance(bodies, (list, tuple)):
+        hint = ""
+        if isinstance(bodies, str):
+            hint = (
+                " (a rendered template is a string: pass the upstream task's output itself, or set "
+                "render_template_as_native_obj=True on the DAG)"
+            )
+        check.fail("rooms", f"expected a list of Create Room bodies, got {_shown(bodies)}{hint}")
+        raise InvalidRequestError(check.problems)
+    first_index: dict[str, int] = {}
+    for index, body in enumerate(bodies):
+        check.prefix = f"rooms[{index}]"
+        if check.skip(body):
+            continue
+        if not isinstance(body, Mapping):
+            check.fail("", f"expected an object of Create Room body fields, got {_shown(body)}")
+            continue
+        check.prefix += "."
+        _check_room_body(check, body)
+        custom_room_id = body.get("customRoomId")
+        if not isinstance(custom_room_id, str) or check.skip(custom_room_id):
+            continue
+        if custom_room_id in first_index:
+            check.fail("customRoomId", f"{custom_room_id!r} repeats rooms[{first_index[custom_room_id]}]")
+        else:
+            first_index[custom_room_id] = index
     if check.problems:
         raise InvalidRequestError(check.problems)
 
@@ -408,3 +468,54 @@ def build_room_body(
     if check.problems:
         raise InvalidRequestError(check.problems)
     return body
+
+
+#: Session statuses the sessions list can be filtered by.
+SESSION_STATUSES = ("ongoing", "ended")
+#: Permissions of a participant (join) token.
+PARTICIPANT_PERMISSIONS = ("allow_join", "ask_join", "allow_mod")
+
+
+class ArgumentChecker(_Checker):
+    """
+    Check hook and operator arguments (ids, choices, counts), then raise every problem at once.
+
+    Paths are the argument names, so an error reads ``room_id: expected a non-empty string, got ''``.
+    """
+
+    def identifier(self, path: str, value: object, *, optional: bool = False) -> None:
+        """Check an id (roomId, sessionId, ...): any non-empty string, since id formats vary."""
+        if not (optional and value is None):
+            self.string(path, value)
+
+    def permissions(self, path: str, value: object) -> None:
+        """Check participant token permissions: known names, and ``ask_join`` never with another."""
+        if self.skip(value):
+            return
+        if not isinstance(value, (list, tuple)) or not value:
+            self.fail(
+                path, f"expected a non-empty list of {_allowed(PARTICIPANT_PERMISSIONS)}, got {_shown(value)}"
+            )
+            return
+        for index, item in enumerate(value):
+            self.choice(f"{path}[{index}]", item, PARTICIPANT_PERMISSIONS)
+        names = {item for item in value if isinstance(item, str)}
+        if "ask_join" in names and names & {"allow_join", "allow_mod"}:
+            self.fail(
+                path,
+                "'ask_join' cannot be combined with 'allow_join' or 'allow_mod': client SDKs reject "
+                "such a token (error 4008 INVALID_PERMISSIONS)",
+            )
+
+    def raise_problems(self) -> None:
+        """Raise :class:`InvalidRequestError` listing the problems found, if any."""
+        if self.problems:
+            raise InvalidRequestError(self.problems)
+
+
+def check_ids(*, at_parse_time: bool = False, **ids: object) -> None:
+    """Raise :class:`InvalidRequestError` unless every id given is a non-empty string."""
+    check = ArgumentChecker(at_parse_time=at_parse_time)
+    for path, value in ids.items():
+        check.identifier(path, value)
+    check.raise_problems()

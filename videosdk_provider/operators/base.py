@@ -1,0 +1,26 @@
+"""What the VideoSDK operators and sensors share: a connection id and a hook built on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from videosdk_provider.hooks.videosdk import VideoSDKHook
+
+
+class VideoSDKHookMixin:
+    """
+    Give an operator or sensor a ``hook`` for its ``videosdk_conn_id``.
+
+    The hook module (``requests``, ``jwt``, ``tenacity``) is imported only when a task runs, so
+    parsing a DAG stays cheap.
+    """
+
+    videosdk_conn_id: str
+
+    @cached_property
+    def hook(self) -> VideoSDKHook:
+        from videosdk_provider.hooks.videosdk import VideoSDKHook
+
+        return VideoSDKHook(videosdk_conn_id=self.videosdk_conn_id)
