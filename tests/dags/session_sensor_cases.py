@@ -1,0 +1,54 @@
+"""DAGs that wait for a VideoSDK session with VideoSDKSessionSensor, in poke and in deferrable mode."""
+
+from __future__ import annotations
+
+import datetime
+
+from airflow.sdk import DAG, Param
+
+from videosdk_provider.sensors.sessions import VideoSDKSessionSensor
+
+START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+PARAMS = {"room_id": Param("", type="string")}
+
+for deferrable in (False, True):
+    with DAG(
+        dag_id=f"session_sensor_{'deferred' if deferrable else 'poke'}",
+        schedule=None,
+        start_date=START,
+        params=PARAMS,
+    ):
+        started = VideoSDKSessionSensor(
+            task_id="wait_started",
+            room_id="{{ params.room_id }}",
+            target="started",
+            deferrable=deferrable,
+            poke_interval=0.1,
+            timeout=30,
+        )
+        ended = VideoSDKSessionSensor(
+            task_id="wait_ended",
+            room_id="{{ params.room_id }}",
+            target="ended",
+            deferrable=deferrable,
+            poke_interval=0.1,
+            timeout=30,
+        )
+        started >> ended
+
+with DAG(dag_id="session_sensor_deferred_timeout", schedule=None, start_date=START, params=PARAMS):
+    VideoSDKSessionSensor(
+        task_id="times_out",
+        room_id="{{ params.room_id }}",
+        deferrable=True,
+        poke_interval=0.1,
+        timeout=0.5,
+    )
+    VideoSDKSessionSensor(
+        task_id="times_out_softly",
+        room_id="{{ params.room_id }}",
+        deferrable=True,
+        poke_interval=0.1,
+        timeout=0.5,
+        soft_fail=True,
+    )
