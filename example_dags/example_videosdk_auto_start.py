@@ -26,6 +26,8 @@ with DAG(
     schedule="0 16 * * 4",
     start_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
     catchup=False,
+    # Safe because each room's customRoomId comes from the run's date: a retry gets the same room back.
+    default_args={"retries": 2, "retry_delay": datetime.timedelta(minutes=2)},
     tags=["example", "videosdk"],
     doc_md=__doc__,
 ) as dag:

@@ -24,6 +24,8 @@ with DAG(
     schedule="0 9 * * 1-5",
     start_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
     catchup=False,
+    # Safe because each room's customRoomId comes from the run's date: a retry gets the same room back.
+    default_args={"retries": 2, "retry_delay": datetime.timedelta(minutes=2)},
     max_active_runs=1,
     params={
         "class_name": Param("Python 101", type="string"),
