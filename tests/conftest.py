@@ -92,7 +92,10 @@ class DagRunResult:
 @pytest.fixture(scope="session")
 def dag_bag(airflow_db: Path) -> Any:
     """Every DAG of ``example_dags/`` and ``tests/dags/``, parsed once; import errors fail here."""
-    from airflow.dag_processing.dagbag import DagBag
+    try:
+        from airflow.dag_processing.dagbag import DagBag
+    except ImportError:  # Airflow 3.1
+        from airflow.models.dagbag import DagBag  # type: ignore[no-redef]
 
     bags = [DagBag(dag_folder=str(folder)) for folder in (EXAMPLE_DAGS, TEST_DAGS)]
     errors = {path: error for bag in bags for path, error in bag.import_errors.items()}

@@ -9,11 +9,12 @@ from typing import Any
 
 import jwt
 import pytest
-from airflow.sdk.exceptions import AirflowNotFoundException
 
+from videosdk_provider._compat import AirflowFailException, AirflowNotFoundException
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.exceptions import (
     InvalidRequestError,
+    VideoSDKAmbiguousCreateError,
     VideoSDKAuthError,
     VideoSDKConflictError,
     VideoSDKError,
@@ -139,13 +140,25 @@ def test_error_status_maps_to_a_typed_exception(
 ) -> None:
     videosdk_emulator.fail_next(status, message="the server's own words")
     with pytest.raises(error_class) as caught:
-        hook_factory(max_retries=0).create_room()
+        hook_factory(max_retries=0).create_room(customRoomId="status-mapping")
     error = caught.value
     assert type(error) is error_class
     assert (error.status, error.method, error.path) == (status, "POST", "/v2/rooms")
     assert "the server's own words" in error.message
     assert f"HTTP {status}" in str(error)
     assert "the server's own words" in str(error)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_error_on_a_create_without_custom_room_id_fails_fast_as_ambiguous(
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, status: int
+) -> None:
+    videosdk_emulator.fail_next(status)
+    with pytest.raises(VideoSDKAmbiguousCreateError, match="may or may not have been created") as caught:
+        hook_factory().create_room()
+    assert caught.value.status == status
+    assert isinstance(caught.value, AirflowFailException)
+    assert len(videosdk_emulator.requests) == 1
 
 
 def test_error_carries_the_request_id(hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator) -> None:
@@ -197,8 +210,9 @@ def test_test_connection_reports_a_wrong_secret(
     use_connection(monkeypatch, login=videosdk_emulator.api_key, password="wrong", host=videosdk_emulator.url)
     ok, message = hook_factory().test_connection()
     assert not ok
-    assert "authentication failed: check the API key and secret" in message
+    assert message.startswith("authentication failed: check the API key and secret (server said: ")
     assert "wrong" not in message
+    assert "videosdk_default" not in message
 
 
 def test_test_connection_reports_an_unreachable_server(

@@ -231,6 +231,15 @@ INVALID_BODIES: list[tuple[dict[str, Any], str, str]] = [
     ({"customRoomID": "x"}, "customRoomID", "looks like 'customRoomId'"),
     ({"autoclose_config": {}}, "autoclose_config", "looks like 'autoCloseConfig'"),
     ({"geoFence": {1, 2}}, "geoFence", "JSON-serialisable"),
+    ({"geoFence": float("nan")}, "geoFence", "NaN and infinity are not JSON"),
+    ({"webhook": {"endPoint": "http://[::1/x"}}, "webhook.endPoint", "http:// or https:// URL"),
+    ({"webhook": {"endPoint": "http://:80/x"}}, "webhook.endPoint", "with a host"),
+    ({"webhook": {"endPoint": "https://h.example.com/a b"}}, "webhook.endPoint", "http:// or https:// URL"),
+    (
+        {"webhook": {"endPoint": "https://h.example.com:99999/x"}},
+        "webhook.endPoint",
+        "http:// or https:// URL",
+    ),
 ]
 
 
@@ -256,7 +265,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_rejection_fails_the_task_without_retries() -> None:
-    from airflow.sdk.exceptions import AirflowFailException
+    from videosdk_provider._compat import AirflowFailException
 
     assert issubclass(InvalidRequestError, AirflowFailException)
     assert issubclass(InvalidRequestError, ValueError)
