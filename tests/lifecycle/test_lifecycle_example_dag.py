@@ -38,7 +38,8 @@ def test_class_lifecycle_runs_from_room_to_report_to_retired_room(
 ) -> None:
     monkeypatch.setattr(dag_bag[DAG_ID].get_task("wait_for_class_to_end"), "poke_interval", 0.1)
     simulated_class = watch(
-        lambda: any(room.get("customRoomId") == CUSTOM_ROOM_ID for room in videosdk_emulator.rooms),
+        # The class starts once the sensor has looked and found none, so the wait always defers.
+        lambda: any(request.path == "/v2/sessions" for request in videosdk_emulator.requests),
         lambda: videosdk_emulator.schedule_session(
             CUSTOM_ROOM_ID, start_in=0.2, duration=CLASS_SECONDS, participants=[HOST, *ATTENDEES]
         ),
