@@ -10,6 +10,9 @@ cd "$REPO_ROOT"
 
 versions=(${AIRFLOW_VERSIONS:-$LATEST_AIRFLOW $OLDEST_AIRFLOW})
 failed=()
+results="$REPO_ROOT/.test-results"
+rm -rf "$results"
+mkdir -p "$results"
 
 latest_venv="$(make_venv "${versions[0]}" test lint)"
 log "ruff check and ruff format --check"
@@ -23,13 +26,30 @@ for version in "${versions[@]}"; do
     log "browser for the connection-form test"
     bash scripts/install-browser.sh "$venv/bin/python" >&2
     log "pytest against Airflow $version"
-    if ! "$venv/bin/python" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}; then
+    if ! "$venv/bin/python" -m pytest -p no:cacheprovider --junitxml="$results/junit-$version.xml" \
+        ${PYTEST_ARGS:-}; then
         failed+=("$version")
     fi
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
     log "FAILED: the tests failed against Airflow ${failed[*]}"
-    exit 1
+else
+    log "all checks passed against Airflow ${versions[*]}"
 fi
-log "all checks passed against Airflow ${versions[*]}"
+
+# The closing line, over every Airflow version's run, from the JUnit reports.
+"$latest_venv/bin/python" - "$results"/junit-*.xml <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for path in sys.argv[1:]:
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        for key in totals:
+            totals[key] += int(suite.get(key, 0))
+failed = totals["failures"] + totals["errors"]
+passed = totals["tests"] - failed - totals["skipped"]
+print(f"tests: {passed} passed, {failed} failed, {totals['skipped']} skipped", flush=True)
+PY
+[ ${#failed[@]} -eq 0 ]
