@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -139,3 +140,27 @@ def hook_factory(videosdk_connection: str) -> Iterator[Callable[..., Any]]:
     yield make
     for hook in hooks:
         hook.session.close()
+
+
+@pytest.fixture
+def set_connection(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """
+    Define (or replace) a ``videosdk`` connection through its environment variable; return its id.
+
+    Keyword arguments are the connection's fields (``host``, ``login``, ``password``, ``port``,
+    ``extra`` as a dict); the connection id defaults to the hook's, ``videosdk_default``.
+    """
+
+    def set_(conn_id: str = "videosdk_default", **fields: Any) -> str:
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps({"conn_type": "videosdk", **fields}))
+        return conn_id
+
+    return set_
+
+
+@pytest.fixture
+def refusing_url() -> Iterator[str]:
+    """Return a loopback URL on a port that is bound but not listening: connecting to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"

@@ -16,10 +16,6 @@ RUN_AFTER = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.timezone.utc)
 RunDag = Callable[..., Any]
 
 
-def create_requests(emulator: VideoSDKEmulator) -> list[Any]:
-    return [r for r in emulator.requests if (r.method, r.path) == ("POST", "/v2/rooms")]
-
-
 def test_template_fields_are_the_four_body_fields_extra_body_and_the_conn_id() -> None:
     assert set(CreateRoomOperator.template_fields) == {
         "custom_room_id",
@@ -65,7 +61,7 @@ def test_extra_body_may_not_override_an_argument_at_parse_time() -> None:
 def test_rendered_values_reach_the_body(run_dag: RunDag, videosdk_emulator: VideoSDKEmulator) -> None:
     result = run_dag("create_room_templated", run_after=RUN_AFTER, logical_date=None)
     assert result.state == "success"
-    [request] = create_requests(videosdk_emulator)
+    [request] = videosdk_emulator.requests_to("POST", "/v2/rooms")
     assert request.body == {
         "customRoomId": "class-2026-11-26",
         "webhook": {
@@ -109,7 +105,7 @@ def test_a_rendered_mistake_fails_the_task_before_any_request(
 def test_a_bare_operator_sends_an_empty_body(run_dag: RunDag, videosdk_emulator: VideoSDKEmulator) -> None:
     result = run_dag("create_room_bare")
     assert result.state == "success"
-    [request] = create_requests(videosdk_emulator)
+    [request] = videosdk_emulator.requests_to("POST", "/v2/rooms")
     assert request.raw_body == b"{}"
 
 
@@ -118,7 +114,7 @@ def test_native_rendering_turns_a_templated_duration_into_an_integer(
 ) -> None:
     result = run_dag("create_room_native", run_conf={"minutes": 25})
     assert result.state == "success"
-    [request] = create_requests(videosdk_emulator)
+    [request] = videosdk_emulator.requests_to("POST", "/v2/rooms")
     assert request.body == {"autoCloseConfig": {"type": "session-end-and-deactivate", "duration": 25}}
 
 

@@ -78,7 +78,7 @@ def test_auto_start_sends_the_full_auto_start_config(
 ) -> None:
     result = run_dag("example_videosdk_auto_start", run_after=RUN_AFTER, logical_date=RUN_AFTER)
     assert result.state == "success"
-    [request] = [r for r in videosdk_emulator.requests if r.path == "/v2/rooms"]
+    [request] = videosdk_emulator.requests_to("POST", "/v2/rooms")
     config = request.body["autoStartConfig"]
     assert config["recording"]["transcription"]["summary"]["enabled"] is True
     assert config["recording"]["config"]["layout"] == {"type": "GRID", "priority": "SPEAKER", "gridSize": 4}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
-from typing import Any
 
 import jwt
 import pytest
@@ -27,10 +28,7 @@ from videosdk_provider.exceptions import (
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 HookFactory = Callable[..., VideoSDKHook]
-
-
-def use_connection(monkeypatch: pytest.MonkeyPatch, **fields: Any) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_VIDEOSDK_DEFAULT", json.dumps({"conn_type": "videosdk", **fields}))
+SetConnection = Callable[..., str]
 
 
 def test_token_carries_the_management_claims(
@@ -170,9 +168,9 @@ def test_error_carries_the_request_id(hook_factory: HookFactory, videosdk_emulat
 
 
 def test_wrong_secret_reads_as_an_authentication_failure(
-    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, monkeypatch: pytest.MonkeyPatch
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, set_connection: SetConnection
 ) -> None:
-    use_connection(monkeypatch, login=videosdk_emulator.api_key, password="wrong", host=videosdk_emulator.url)
+    set_connection(login=videosdk_emulator.api_key, password="wrong", host=videosdk_emulator.url)
     with pytest.raises(
         VideoSDKAuthError,
         match="authentication failed: check the API key and secret of connection 'videosdk_default'",
@@ -181,14 +179,21 @@ def test_wrong_secret_reads_as_an_authentication_failure(
     assert videosdk_emulator.rooms == []
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda hook: hook.create_room(), id="sync"),
+        pytest.param(lambda hook: asyncio.run(hook.aget_sessions("abcd-efgh-ijkl")), id="async"),
+    ],
+)
 def test_error_text_never_contains_the_token(
-    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, call: Callable[[VideoSDKHook], object]
 ) -> None:
     hook = hook_factory()
     token = hook.get_token()
     videosdk_emulator.fail_next(400, message=f"token {token} is odd")
     with pytest.raises(VideoSDKValidationError) as caught:
-        hook.create_room()
+        call(hook)
     assert token not in str(caught.value)
     assert "token *** is odd" in str(caught.value)
 
@@ -205,9 +210,9 @@ def test_test_connection_succeeds_with_good_credentials(
 
 
 def test_test_connection_reports_a_wrong_secret(
-    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, monkeypatch: pytest.MonkeyPatch
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, set_connection: SetConnection
 ) -> None:
-    use_connection(monkeypatch, login=videosdk_emulator.api_key, password="wrong", host=videosdk_emulator.url)
+    set_connection(login=videosdk_emulator.api_key, password="wrong", host=videosdk_emulator.url)
     ok, message = hook_factory().test_connection()
     assert not ok
     assert message.startswith("authentication failed: check the API key and secret (server said: ")
@@ -216,23 +221,36 @@ def test_test_connection_reports_a_wrong_secret(
 
 
 def test_test_connection_reports_an_unreachable_server(
-    hook_factory: HookFactory, monkeypatch: pytest.MonkeyPatch
+    hook_factory: HookFactory, set_connection: SetConnection, refusing_url: str
 ) -> None:
-    use_connection(monkeypatch, login="k", password="s", host="http://127.0.0.1:9")
+    set_connection(login="k", password="s", host=refusing_url)
     ok, message = hook_factory(max_retries=0).test_connection()
     assert not ok
-    assert "connection failed" in message
+    assert message.startswith(
+        f"VideoSDK API GET /v2/rooms failed (no HTTP response): could not connect to {refusing_url}"
+    )
 
 
 @pytest.mark.parametrize("missing", ["login", "password"])
 def test_missing_credentials_name_the_connection(
-    hook_factory: HookFactory, monkeypatch: pytest.MonkeyPatch, missing: str
+    hook_factory: HookFactory,
+    videosdk_emulator: VideoSDKEmulator,
+    set_connection: SetConnection,
+    missing: str,
 ) -> None:
-    fields = {"login": "k", "password": "s", "host": "http://127.0.0.1:9"}
+    fields = {
+        "login": videosdk_emulator.api_key,
+        "password": videosdk_emulator.secret,
+        "host": videosdk_emulator.url,
+    }
     del fields[missing]
-    use_connection(monkeypatch, **fields)
-    with pytest.raises(AirflowNotFoundException, match="connection 'videosdk_default' has no"):
+    set_connection(**fields)
+    expected = {"login": "API key (login)", "password": "secret (password)"}[missing]
+    with pytest.raises(
+        AirflowNotFoundException, match=rf"connection 'videosdk_default' has no {re.escape(expected)}"
+    ):
         hook_factory().create_room()
+    assert videosdk_emulator.requests == []
 
 
 def test_hook_reads_no_connection_until_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -261,16 +279,14 @@ def test_repr_shows_no_secret(hook_factory: HookFactory, videosdk_emulator: Vide
     ],
 )
 def test_base_url_comes_from_the_connection_host(
-    monkeypatch: pytest.MonkeyPatch, host: str | None, port: int | None, expected: str
+    set_connection: SetConnection, host: str | None, port: int | None, expected: str
 ) -> None:
-    use_connection(monkeypatch, login="k", password="s", host=host, port=port)
+    set_connection(login="k", password="s", host=host, port=port)
     assert VideoSDKHook().base_url == expected
 
 
-def test_arguments_override_extras_which_override_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    use_connection(
-        monkeypatch, login="k", password="s", extra={"timeout": 5, "max_retries": 7, "token_ttl": 300}
-    )
+def test_arguments_override_extras_which_override_defaults(set_connection: SetConnection) -> None:
+    set_connection(login="k", password="s", extra={"timeout": 5, "max_retries": 7, "token_ttl": 300})
     settings = VideoSDKHook(max_retries=1).settings
     assert settings.timeout == (10.0, 5.0)
     assert settings.max_retries == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from importlib.metadata import entry_points
 from importlib.resources import files
@@ -67,15 +68,12 @@ def test_form_relabels_login_and_password_and_hides_the_rest(connection_type: di
     assert behaviour["placeholders"]["host"] == "https://api.videosdk.live"
 
 
-def test_every_extra_the_hook_reads_is_a_declared_form_field(connection_type: dict[str, Any]) -> None:
-    assert {
-        "timeout",
-        "token_ttl",
-        "max_retries",
-        "retry_backoff",
-        "retry_backoff_max",
-        "retry_deadline",
-    } <= set(connection_type["conn-fields"])
+def test_the_form_fields_are_exactly_the_extras_the_hook_and_the_room_link_read(
+    connection_type: dict[str, Any],
+) -> None:
+    # Each hook argument but the connection id and the pool size falls back to the extra of its name.
+    settings = set(inspect.signature(VideoSDKHook).parameters) - {"videosdk_conn_id", "pool_size"}
+    assert settings | {"meeting_url_template"} == set(connection_type["conn-fields"])
     for field in connection_type["conn-fields"].values():
         assert field["label"]
         assert "type" in field["schema"]

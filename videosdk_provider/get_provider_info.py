@@ -89,7 +89,7 @@ def get_provider_info() -> dict[str, Any]:
                     "meeting_url_template": {
                         "label": "Meeting URL template",
                         "description": "Your meeting page with {room_id} where the room id goes; "
-                        "tasks that create a room then show a 'VideoSDK room' link.",
+                        "tasks that create, validate or fetch a room then show a 'VideoSDK room' link.",
                         "schema": {"type": ["string", "null"]},
                     },
                 },

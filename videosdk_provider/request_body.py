@@ -78,6 +78,10 @@ QUALITIES = ("low", "med", "high")
 ORIENTATIONS = ("portrait", "landscape")
 MAX_GRID_SIZE = 4
 MAX_WEBHOOK_URL_LENGTH = 512
+#: Session statuses the sessions list can be filtered by.
+SESSION_STATUSES = ("ongoing", "ended")
+#: Permissions of a participant (join) token.
+PARTICIPANT_PERMISSIONS = ("allow_join", "ask_join", "allow_mod")
 
 #: Create Room body fields that have their own operator argument, by argument name.
 ROOM_FIELDS: dict[str, str] = {
@@ -146,6 +150,11 @@ class _Checker:
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(f"{self.prefix}{path}: {message}")
+
+    def raise_problems(self) -> None:
+        """Raise :class:`InvalidRequestError` listing the problems found, if any."""
+        if self.problems:
+            raise InvalidRequestError(self.problems)
 
     def skip(self, value: object) -> bool:
         """Whether to leave a value for later: at parse time, anything not yet rendered."""
@@ -383,8 +392,7 @@ def validate_room_body(body: Mapping[str, Any], *, at_parse_time: bool = False) 
     """
     check = _Checker(at_parse_time=at_parse_time)
     _check_room_body(check, body)
-    if check.problems:
-        raise InvalidRequestError(check.problems)
+    check.raise_problems()
 
 
 def validate_room_bodies(bodies: object, *, at_parse_time: bool = False) -> None:
@@ -423,8 +431,7 @@ def validate_room_bodies(bodies: object, *, at_parse_time: bool = False) -> None
             check.fail("customRoomId", f"{custom_room_id!r} repeats rooms[{first_index[custom_room_id]}]")
         else:
             first_index[custom_room_id] = index
-    if check.problems:
-        raise InvalidRequestError(check.problems)
+    check.raise_problems()
 
 
 def build_room_body(
@@ -465,15 +472,8 @@ def build_room_body(
                 else:
                     body[key] = value
     _check_room_body(check, body)
-    if check.problems:
-        raise InvalidRequestError(check.problems)
+    check.raise_problems()
     return body
-
-
-#: Session statuses the sessions list can be filtered by.
-SESSION_STATUSES = ("ongoing", "ended")
-#: Permissions of a participant (join) token.
-PARTICIPANT_PERMISSIONS = ("allow_join", "ask_join", "allow_mod")
 
 
 class ArgumentChecker(_Checker):
@@ -506,11 +506,6 @@ class ArgumentChecker(_Checker):
                 "'ask_join' cannot be combined with 'allow_join' or 'allow_mod': client SDKs reject "
                 "such a token (error 4008 INVALID_PERMISSIONS)",
             )
-
-    def raise_problems(self) -> None:
-        """Raise :class:`InvalidRequestError` listing the problems found, if any."""
-        if self.problems:
-            raise InvalidRequestError(self.problems)
 
 
 def check_ids(*, at_parse_time: bool = False, **ids: object) -> None:

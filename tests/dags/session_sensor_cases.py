@@ -18,37 +18,26 @@ for deferrable in (False, True):
         start_date=START,
         params=PARAMS,
     ):
-        started = VideoSDKSessionSensor(
-            task_id="wait_started",
-            room_id="{{ params.room_id }}",
-            target="started",
-            deferrable=deferrable,
-            poke_interval=0.1,
-            timeout=30,
-        )
-        ended = VideoSDKSessionSensor(
-            task_id="wait_ended",
-            room_id="{{ params.room_id }}",
-            target="ended",
-            deferrable=deferrable,
-            poke_interval=0.1,
-            timeout=30,
+        started, ended = (
+            VideoSDKSessionSensor(
+                task_id=f"wait_{target}",
+                room_id="{{ params.room_id }}",
+                target=target,
+                deferrable=deferrable,
+                poke_interval=0.1,
+                timeout=30,
+            )
+            for target in ("started", "ended")
         )
         started >> ended
 
 with DAG(dag_id="session_sensor_deferred_timeout", schedule=None, start_date=START, params=PARAMS):
-    VideoSDKSessionSensor(
-        task_id="times_out",
-        room_id="{{ params.room_id }}",
-        deferrable=True,
-        poke_interval=0.1,
-        timeout=0.5,
-    )
-    VideoSDKSessionSensor(
-        task_id="times_out_softly",
-        room_id="{{ params.room_id }}",
-        deferrable=True,
-        poke_interval=0.1,
-        timeout=0.5,
-        soft_fail=True,
-    )
+    for soft_fail in (False, True):
+        VideoSDKSessionSensor(
+            task_id="times_out_softly" if soft_fail else "times_out",
+            room_id="{{ params.room_id }}",
+            deferrable=True,
+            poke_interval=0.1,
+            timeout=0.5,
+            soft_fail=soft_fail,
+        )

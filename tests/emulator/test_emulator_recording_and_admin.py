@@ -105,17 +105,45 @@ def test_requests_is_a_snapshot(api: requests.Session, emu: VideoSDKEmulator) ->
     assert isinstance(emu.requests[0], RecordedRequest)
 
 
-def test_reset_forgets_requests_and_rooms(create_room: CreateRoom, emu: VideoSDKEmulator) -> None:
+def test_requests_to_keeps_the_requests_with_that_method_and_path(
+    api: requests.Session, emu: VideoSDKEmulator
+) -> None:
+    api.get("/v2/rooms?page=2")
+    api.post("/v2/rooms", json={})
+    api.get("/v2/rooms/validate/x")
+    api.get("/v2/rooms")
+    assert [r.query for r in emu.requests_to("get", "/v2/rooms")] == [{"page": "2"}, {}]
+    assert [r.status for r in emu.requests_to("POST", "/v2/rooms")] == [200]
+    assert emu.requests_to("DELETE", "/v2/rooms") == []
+
+
+def test_max_in_flight_of_requests_one_after_another_is_one(
+    api: requests.Session, emu: VideoSDKEmulator
+) -> None:
+    emu.delay_next(0.05, times=3)
+    for _ in range(3):
+        api.get("/v2/rooms")
+    assert emu.max_in_flight == 1
+
+
+def test_reset_forgets_requests_rooms_and_max_in_flight(
+    create_room: CreateRoom, emu: VideoSDKEmulator
+) -> None:
     create_room()
+    assert emu.max_in_flight == 1
     emu.reset()
     assert emu.requests == []
     assert emu.rooms == []
+    assert emu.max_in_flight == 0
 
 
-def test_admin_requests_are_not_recorded(admin: requests.Session, emu: VideoSDKEmulator) -> None:
+def test_admin_requests_are_neither_recorded_nor_counted_in_flight(
+    admin: requests.Session, emu: VideoSDKEmulator
+) -> None:
     admin.get("/_emulator/requests")
     admin.get("/_emulator/rooms")
     assert emu.requests == []
+    assert emu.max_in_flight == 0
 
 
 def test_rooms_snapshot_is_a_copy(create_room: CreateRoom, emu: VideoSDKEmulator) -> None:

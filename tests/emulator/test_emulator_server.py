@@ -19,13 +19,15 @@ def _emulator_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("videosdk-emulator")]
 
 
-def _raw_exchange(emu: VideoSDKEmulator, request: bytes) -> bytes:
+def _raw_exchange(emu: VideoSDKEmulator, request: bytes) -> tuple[bytes, bytes]:
+    """Send raw bytes, read until the server closes; return the response's head and body."""
     with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
         sock.sendall(request)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
-        return b"".join(chunks)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return head, body
 
 
 # --- protocol ---------------------------------------------------------------------------------
@@ -50,46 +52,33 @@ def test_keep_alive_serves_many_requests_on_one_connection(
         connection.close()
 
 
-def test_sequential_keep_alive_requests_do_not_stall(api: requests.Session) -> None:
-    api.get("/v2/rooms")
-    started = time.perf_counter()
-    for _ in range(100):
-        api.post("/v2/rooms/validate/none", json={})
-    # A response split into several TCP segments would stall ~40 ms each on delayed ACKs.
-    assert time.perf_counter() - started < 1.5
-
-
 def test_connection_close_is_honoured(emu: VideoSDKEmulator) -> None:
-    raw = _raw_exchange(emu, b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = _raw_exchange(emu, b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 404 ")
     assert b"Connection: close" in head
     assert json.loads(body)["statusCode"] == 404
 
 
 def test_content_length_matches_body(emu: VideoSDKEmulator) -> None:
-    raw = _raw_exchange(emu, b"GET /v2/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = _raw_exchange(emu, b"GET /v2/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     lengths = [line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
     assert lengths == [f"Content-Length: {len(body)}".encode()]
 
 
 def test_malformed_request_gets_json_400_with_request_id(emu: VideoSDKEmulator) -> None:
-    raw = _raw_exchange(emu, b"NONSENSE\r\n\r\n")
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = _raw_exchange(emu, b"NONSENSE\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"x-request-id: " in head
     assert json.loads(body)["statusCode"] == 400
 
 
 def test_invalid_content_length_is_400(emu: VideoSDKEmulator) -> None:
-    raw = _raw_exchange(emu, b"POST /v2/rooms HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
-    assert raw.startswith(b"HTTP/1.1 400 ")
+    head, _ = _raw_exchange(emu, b"POST /v2/rooms HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
 
 
 def test_head_request_has_no_body(emu: VideoSDKEmulator) -> None:
-    raw = _raw_exchange(emu, b"HEAD /v2/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = _raw_exchange(emu, b"HEAD /v2/rooms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 404 ")
     assert body == b""
 
@@ -135,14 +124,27 @@ def test_concurrent_creates_without_custom_id(api: requests.Session, emu: VideoS
     assert len(emu.requests) == 50
 
 
-def test_latency_is_served_concurrently(api: requests.Session, emu: VideoSDKEmulator) -> None:
-    emu.latency = 0.2
-    token = str(api.headers["Authorization"])
-    started = time.perf_counter()
-    responses = _post_rooms(emu, token, [{"customRoomId": f"c{i}"} for i in range(100)])
-    elapsed = time.perf_counter() - started
-    assert {r.status_code for r in responses} == {200}
-    assert elapsed < 2.0  # 100 requests x 0.2 s would take 20 s if served one at a time
+def test_requests_waiting_on_latency_are_in_flight_at_the_same_time(
+    api: requests.Session, emu: VideoSDKEmulator
+) -> None:
+    clients = 8
+    emu.latency = 0.3  # each request stays in flight long enough for the others to arrive
+    together = threading.Barrier(clients)
+
+    def call() -> None:
+        with requests.Session() as client:
+            client.headers.update(api.headers)
+            together.wait(5)
+            client.get(f"{emu.url}/v2/rooms", timeout=10)
+
+    threads = [threading.Thread(target=call, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert [r.status for r in emu.requests] == [200] * clients
+    assert emu.max_in_flight == clients
 
 
 # --- lifecycle --------------------------------------------------------------------------------
@@ -188,15 +190,14 @@ def test_stop_is_prompt_with_idle_keep_alive_connections_and_leaves_no_threads()
     sessions = [requests.Session() for _ in range(5)]
     for session in sessions:
         session.get(f"{emulator.url}/nope", timeout=5)
-    started = time.perf_counter()
-    emulator.stop()
-    assert time.perf_counter() - started < 1.0
+    emulator.stop()  # idle keep-alive connections would keep their threads alive until the clients close
     assert set(_emulator_threads()) <= before
     for session in sessions:
         session.close()
 
 
 def test_stop_interrupts_requests_sleeping_on_latency() -> None:
+    before = set(_emulator_threads())
     emulator = VideoSDKEmulator(latency=30).start()
     errors: list[BaseException] = []
 
@@ -209,11 +210,10 @@ def test_stop_interrupts_requests_sleeping_on_latency() -> None:
     thread = threading.Thread(target=call)
     thread.start()
     time.sleep(0.1)
-    started = time.perf_counter()
-    emulator.stop()
+    emulator.stop()  # a handler still sleeping out its 30 s would outlive stop's 5 s join
     thread.join(5)
-    assert time.perf_counter() - started < 1.0
     assert len(errors) == 1
+    assert set(_emulator_threads()) <= before
 
 
 def test_stop_cancels_session_timers(api: requests.Session) -> None:

@@ -73,7 +73,7 @@ def test_class_lifecycle_runs_from_room_to_report_to_retired_room(
 
     # The wait was deferred (the trigger polls with httpx), then resumed with the ended session;
     # the report has its duration and attendance.
-    polls = [r for r in videosdk_emulator.requests if r.path == "/v2/sessions"]
+    polls = videosdk_emulator.requests_to("GET", "/v2/sessions")
     assert any(r.headers.get("user-agent", "").startswith("python-httpx") for r in polls)
     session = result.xcom("wait_for_class_to_end")
     assert (session["roomId"], session["status"]) == (room_id, "ended")
@@ -85,6 +85,6 @@ def test_class_lifecycle_runs_from_room_to_report_to_retired_room(
 
     # The room is retired, and no join token went to XCom.
     assert videosdk_emulator.rooms[0]["disabled"] is True
-    assert ("POST", "/v2/rooms/deactivate") in [(r.method, r.path) for r in videosdk_emulator.requests]
+    assert len(videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")) == 1
     pushed = " ".join(str(result.xcom(task_id)) for task_id in result.task_states)
     assert not [token for token in tokens if token in pushed]

@@ -19,10 +19,6 @@ from videosdk_provider.hooks.videosdk import VideoSDKHook
 HookFactory = Callable[..., VideoSDKHook]
 
 
-def calls(emulator: VideoSDKEmulator, method: str, path: str) -> list[Any]:
-    return [r for r in emulator.requests if (r.method, r.path) == (method, path)]
-
-
 @pytest.mark.parametrize("key", ["roomId", "customRoomId", "id"])
 def test_get_room_accepts_any_of_the_rooms_ids(hook: VideoSDKHook, room: dict[str, Any], key: str) -> None:
     assert hook.get_room(room[key]) == room
@@ -49,7 +45,7 @@ def test_validate_room_reads_the_not_valid_answers_as_invalid(
 ) -> None:
     videosdk_emulator.fail_next(status, message="Room is invalid")
     assert hook.validate_room("abcd-efgh-ijkl") is None
-    assert calls(videosdk_emulator, "GET", "/v2/rooms/validate/abcd-efgh-ijkl")
+    assert videosdk_emulator.requests_to("GET", "/v2/rooms/validate/abcd-efgh-ijkl")
 
 
 @pytest.mark.parametrize(("status", "error"), [(422, VideoSDKValidationError), (500, VideoSDKServerError)])
@@ -67,7 +63,7 @@ def test_iter_rooms_follows_page_info_through_every_page(
     created = [hook.create_room(customRoomId=f"room-{index}")["roomId"] for index in range(5)]
     listed = [room["roomId"] for room in hook.iter_rooms(per_page=2)]
     assert listed == created[::-1]
-    pages = calls(videosdk_emulator, "GET", "/v2/rooms")
+    pages = videosdk_emulator.requests_to("GET", "/v2/rooms")
     assert [(r.query["page"], r.query["perPage"]) for r in pages] == [("1", "2"), ("2", "2"), ("3", "2")]
 
 
@@ -77,14 +73,14 @@ def test_iter_rooms_requests_a_page_only_when_it_is_reached(
     for index in range(3):
         hook.create_room(customRoomId=f"room-{index}")
     next(hook.iter_rooms(per_page=1))
-    assert len(calls(videosdk_emulator, "GET", "/v2/rooms")) == 1
+    assert len(videosdk_emulator.requests_to("GET", "/v2/rooms")) == 1
 
 
 def test_iter_rooms_of_an_empty_account_makes_one_request(
     hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     assert list(hook.iter_rooms()) == []
-    assert len(calls(videosdk_emulator, "GET", "/v2/rooms")) == 1
+    assert len(videosdk_emulator.requests_to("GET", "/v2/rooms")) == 1
 
 
 def test_deactivate_room_deactivates_by_room_id(
@@ -92,7 +88,7 @@ def test_deactivate_room_deactivates_by_room_id(
 ) -> None:
     deactivated = hook.deactivate_room(room["roomId"])
     assert deactivated["disabled"] is True
-    [request] = calls(videosdk_emulator, "POST", "/v2/rooms/deactivate")
+    [request] = videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")
     assert request.body == {"roomId": room["roomId"]}
 
 
@@ -105,7 +101,7 @@ def test_deactivate_room_refuses_another_id_and_names_the_room_id(
     [problem] = caught.value.problems
     assert problem.startswith(f"room_id: {room[key]!r} is not a VideoSDK roomId")
     assert f"so pass {room['roomId']!r}" in problem
-    assert not calls(videosdk_emulator, "POST", "/v2/rooms/deactivate")
+    assert not videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")
     assert videosdk_emulator.rooms[0]["disabled"] is False
 
 
@@ -115,7 +111,7 @@ def test_deactivate_room_recognises_a_custom_room_id_shaped_like_a_room_id(
     room = hook.create_room(customRoomId="abcd-efgh-ijkl")
     with pytest.raises(InvalidRequestError, match=f"so pass {room['roomId']!r}"):
         hook.deactivate_room("abcd-efgh-ijkl")
-    assert not calls(videosdk_emulator, "POST", "/v2/rooms/deactivate")
+    assert not videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")
 
 
 def test_deactivating_a_deactivated_room_sends_no_second_deactivation(
@@ -124,7 +120,7 @@ def test_deactivating_a_deactivated_room_sends_no_second_deactivation(
     hook.deactivate_room(room["roomId"])
     again = hook.deactivate_room(room["roomId"])
     assert again["disabled"] is True
-    assert len(calls(videosdk_emulator, "POST", "/v2/rooms/deactivate")) == 1
+    assert len(videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")) == 1
 
 
 def test_deactivate_room_is_not_retried_after_a_server_error(
@@ -133,7 +129,7 @@ def test_deactivate_room_is_not_retried_after_a_server_error(
     videosdk_emulator.fail_next(503, path="/v2/rooms/deactivate")
     with pytest.raises(VideoSDKServerError, match="may have taken effect, so it was not repeated"):
         hook_factory(max_retries=3).deactivate_room(room["roomId"])
-    assert len(calls(videosdk_emulator, "POST", "/v2/rooms/deactivate")) == 1
+    assert len(videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")) == 1
 
 
 @pytest.mark.parametrize("room_id", ["", "   ", None, 42])

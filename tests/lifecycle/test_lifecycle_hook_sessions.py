@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,15 +15,10 @@ from videosdk_provider.exceptions import (
     VideoSDKConnectionError,
     VideoSDKNotFoundError,
     VideoSDKServerError,
-    VideoSDKValidationError,
 )
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 HookFactory = Callable[..., VideoSDKHook]
-
-
-def calls(emulator: VideoSDKEmulator, method: str, path: str) -> list[Any]:
-    return [r for r in emulator.requests if (r.method, r.path) == (method, path)]
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def test_iter_sessions_lists_every_session_of_the_room(
 ) -> None:
     ended, ongoing = two_sessions
     assert list(hook.iter_sessions(room["roomId"], per_page=1)) == [ongoing, ended]
-    pages = calls(videosdk_emulator, "GET", "/v2/sessions")
+    pages = videosdk_emulator.requests_to("GET", "/v2/sessions")
     assert [r.query for r in pages] == [
         {"roomId": room["roomId"], "perPage": "1", "page": "1"},
         {"roomId": room["roomId"], "perPage": "1", "page": "2"},
@@ -74,7 +68,7 @@ def test_aget_sessions_signs_the_same_management_token(
     hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any]
 ) -> None:
     asyncio.run(hook_factory(token_ttl=900).aget_sessions(room["roomId"]))
-    [poll] = calls(videosdk_emulator, "GET", "/v2/sessions")
+    [poll] = videosdk_emulator.requests_to("GET", "/v2/sessions")
     claims = poll.token_claims
     assert (claims["roles"], claims["permissions"], claims["version"]) == (
         ["crawler"],
@@ -90,7 +84,7 @@ def test_aget_sessions_retries_server_errors_like_the_sync_calls(
 ) -> None:
     videosdk_emulator.fail_next(503, times=2, path="/v2/sessions")
     assert asyncio.run(hook_factory(max_retries=2).aget_sessions(room["roomId"])) == []
-    assert [r.status for r in calls(videosdk_emulator, "GET", "/v2/sessions")] == [503, 503, 200]
+    assert [r.status for r in videosdk_emulator.requests_to("GET", "/v2/sessions")] == [503, 503, 200]
 
 
 @pytest.mark.parametrize(
@@ -113,23 +107,11 @@ def test_aget_sessions_raises_the_same_typed_errors(
         asyncio.run(hook_factory(max_retries=0).aget_sessions("abcd-efgh-ijkl"))
 
 
-def test_aget_sessions_error_text_never_contains_the_token(
-    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
-) -> None:
-    hook = hook_factory()
-    token = hook.get_token()
-    videosdk_emulator.fail_next(400, message=f"token {token} is odd")
-    with pytest.raises(VideoSDKValidationError, match=r"token \*\*\* is odd") as caught:
-        asyncio.run(hook.aget_sessions("abcd-efgh-ijkl"))
-    assert token not in str(caught.value)
-
-
 def test_aget_sessions_reports_an_unreachable_server(
-    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, monkeypatch: pytest.MonkeyPatch
+    hook_factory: HookFactory, set_connection: Callable[..., str], refusing_url: str
 ) -> None:
-    connection = {"conn_type": "videosdk", "login": "k", "password": "s", "host": "http://127.0.0.1:9"}
-    monkeypatch.setenv("AIRFLOW_CONN_VIDEOSDK_DEFAULT", json.dumps(connection))
-    with pytest.raises(VideoSDKConnectionError, match="could not connect to http://127.0.0.1:9") as caught:
+    set_connection(login="k", password="s", host=refusing_url)
+    with pytest.raises(VideoSDKConnectionError, match=f"could not connect to {refusing_url}") as caught:
         asyncio.run(hook_factory(max_retries=0).aget_sessions("abcd-efgh-ijkl"))
     assert (caught.value.status, caught.value.method, caught.value.path) == (None, "GET", "/v2/sessions")
 
@@ -153,7 +135,7 @@ def test_iter_participants_follows_every_page(
         session = videosdk_emulator.join(room["roomId"], person)
     participants = list(hook.iter_participants(session["id"], per_page=2))
     assert [p["participantId"] for p in participants] == ["ada", "grace", "linus"]
-    assert len(calls(videosdk_emulator, "GET", f"/v2/sessions/{session['id']}/participants")) == 2
+    assert len(videosdk_emulator.requests_to("GET", f"/v2/sessions/{session['id']}/participants")) == 2
 
 
 def test_iter_active_participants_lists_only_who_is_in(
@@ -175,7 +157,7 @@ def test_end_session_ends_the_ongoing_session(
     _, ongoing = two_sessions
     ended = hook.end_session(room["roomId"], session_id=ongoing["id"])
     assert (ended["id"], ended["status"]) == (ongoing["id"], "ended")
-    [request] = calls(videosdk_emulator, "POST", "/v2/sessions/end")
+    [request] = videosdk_emulator.requests_to("POST", "/v2/sessions/end")
     assert request.body == {"roomId": room["roomId"], "sessionId": ongoing["id"]}
 
 
@@ -186,7 +168,7 @@ def test_end_session_is_not_retried_after_a_server_error(
     videosdk_emulator.fail_next(502, path="/v2/sessions/end")
     with pytest.raises(VideoSDKServerError):
         hook_factory(max_retries=3).end_session(room["roomId"])
-    assert len(calls(videosdk_emulator, "POST", "/v2/sessions/end")) == 1
+    assert len(videosdk_emulator.requests_to("POST", "/v2/sessions/end")) == 1
 
 
 def test_end_session_is_not_repeated_after_a_lost_answer(
@@ -196,7 +178,7 @@ def test_end_session_is_not_repeated_after_a_lost_answer(
     videosdk_emulator.drop_after_processing(path="/v2/sessions/end")
     with pytest.raises(VideoSDKConnectionError, match="may have taken effect, so it was not repeated"):
         hook_factory(max_retries=3).end_session(room["roomId"])
-    assert len(calls(videosdk_emulator, "POST", "/v2/sessions/end")) == 1
+    assert len(videosdk_emulator.requests_to("POST", "/v2/sessions/end")) == 1
 
 
 def test_remove_participant_removes_them_from_the_ongoing_session(
@@ -206,7 +188,7 @@ def test_remove_participant_removes_them_from_the_ongoing_session(
     session = videosdk_emulator.join(room["roomId"], "grace")
     hook.remove_participant(room["roomId"], "grace", session_id=session["id"])
     assert [p["participantId"] for p in hook.iter_active_participants(session["id"])] == ["ada"]
-    [request] = calls(videosdk_emulator, "POST", "/v2/sessions/participants/remove")
+    [request] = videosdk_emulator.requests_to("POST", "/v2/sessions/participants/remove")
     assert request.body == {"participantId": "grace", "roomId": room["roomId"], "sessionId": session["id"]}
 
 
@@ -217,7 +199,7 @@ def test_remove_participant_is_not_retried_after_a_server_error(
     videosdk_emulator.fail_next(500, path="/v2/sessions/participants/remove")
     with pytest.raises(VideoSDKServerError):
         hook_factory(max_retries=3).remove_participant(room["roomId"], "ada")
-    assert len(calls(videosdk_emulator, "POST", "/v2/sessions/participants/remove")) == 1
+    assert len(videosdk_emulator.requests_to("POST", "/v2/sessions/participants/remove")) == 1
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,6 @@ RunDag = Callable[..., Any]
 NO_CONTEXT: Any = {}
 
 
-def calls(emulator: VideoSDKEmulator, method: str, path: str) -> list[Any]:
-    return [r for r in emulator.requests if (r.method, r.path) == (method, path)]
-
-
 @pytest.mark.parametrize(
     ("operator", "fields"),
     [
@@ -99,8 +95,18 @@ def test_list_rooms_stops_requesting_pages_at_max_rooms(
     created = [hook.create_room(customRoomId=f"room-{index}")["roomId"] for index in range(5)]
     listed = ListRoomsOperator(task_id="t", max_rooms=3, per_page=2).execute(NO_CONTEXT)
     assert [room["roomId"] for room in listed] == created[::-1][:3]
-    assert [r.query["page"] for r in calls(videosdk_emulator, "GET", "/v2/rooms")] == ["1", "2"]
+    assert [r.query["page"] for r in videosdk_emulator.requests_to("GET", "/v2/rooms")] == ["1", "2"]
     assert json.loads(json.dumps(listed)) == listed
+
+
+def test_list_rooms_leaves_out_the_account_details_of_each_rooms_owner(
+    hook: VideoSDKHook, room: dict[str, Any]
+) -> None:
+    [as_the_api_lists_it] = hook.iter_rooms()
+    assert as_the_api_lists_it["user"]["email"]  # the API names the owner; the hook keeps it
+    listed = ListRoomsOperator(task_id="t").execute(NO_CONTEXT)
+    assert listed == [{key: value for key, value in as_the_api_lists_it.items() if key != "user"}]
+    assert "@" not in json.dumps(listed)
 
 
 def test_list_rooms_asks_for_no_more_than_max_rooms_per_page(
@@ -108,7 +114,7 @@ def test_list_rooms_asks_for_no_more_than_max_rooms_per_page(
 ) -> None:
     hook.create_room()
     ListRoomsOperator(task_id="t", max_rooms=1).execute(NO_CONTEXT)
-    [request] = calls(videosdk_emulator, "GET", "/v2/rooms")
+    [request] = videosdk_emulator.requests_to("GET", "/v2/rooms")
     assert request.query["perPage"] == "1"
 
 
@@ -128,7 +134,7 @@ def test_deactivate_room_refuses_a_custom_room_id_before_deactivating(
         InvalidRequestError, match=f"deactivation takes the roomId only, so pass {room['roomId']!r}"
     ):
         operator.execute(NO_CONTEXT)
-    assert not calls(videosdk_emulator, "POST", "/v2/rooms/deactivate")
+    assert not videosdk_emulator.requests_to("POST", "/v2/rooms/deactivate")
 
 
 # End a session
@@ -141,7 +147,7 @@ def test_end_session_ends_the_ongoing_session_by_custom_room_id(
     ended = EndSessionOperator(task_id="t", room_id=room["customRoomId"]).execute(NO_CONTEXT)
     assert ended is not None
     assert (ended["id"], ended["status"]) == (ongoing["id"], "ended")
-    [request] = calls(videosdk_emulator, "POST", "/v2/sessions/end")
+    [request] = videosdk_emulator.requests_to("POST", "/v2/sessions/end")
     assert request.body == {"roomId": room["roomId"], "sessionId": ongoing["id"]}
 
 
@@ -149,7 +155,7 @@ def test_end_session_without_an_ongoing_session_succeeds_without_ending_anything
     videosdk_emulator: VideoSDKEmulator, room: dict[str, Any]
 ) -> None:
     assert EndSessionOperator(task_id="t", room_id=room["roomId"]).execute(NO_CONTEXT) is None
-    assert not calls(videosdk_emulator, "POST", "/v2/sessions/end")
+    assert not videosdk_emulator.requests_to("POST", "/v2/sessions/end")
 
 
 def test_end_session_leaves_another_session_than_the_one_named(
@@ -158,7 +164,7 @@ def test_end_session_leaves_another_session_than_the_one_named(
     videosdk_emulator.start_session(room["roomId"])
     operator = EndSessionOperator(task_id="t", room_id=room["roomId"], session_id="an-earlier-session")
     assert operator.execute(NO_CONTEXT) is None
-    assert not calls(videosdk_emulator, "POST", "/v2/sessions/end")
+    assert not videosdk_emulator.requests_to("POST", "/v2/sessions/end")
 
 
 def test_end_session_can_fail_when_there_is_no_session(room: dict[str, Any]) -> None:

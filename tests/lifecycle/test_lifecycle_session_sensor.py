@@ -127,7 +127,7 @@ def test_deferrable_mode_defers_and_resumes_with_the_session(
     started, ended = result.xcom("wait_started"), result.xcom("wait_ended")
     assert started["id"] == ended["id"]
     assert ended["status"] == "ended"
-    polls = [r for r in videosdk_emulator.requests if r.path == "/v2/sessions"]
+    polls = videosdk_emulator.requests_to("GET", "/v2/sessions")
     assert {r.query["roomId"] for r in polls} == {room_id}
     assert any(r.headers.get("user-agent", "").startswith("python-httpx") for r in polls)
 
@@ -137,7 +137,7 @@ def test_deferrable_timeout_fails_the_task_or_skips_it_with_soft_fail(
 ) -> None:
     result = run_dag("session_sensor_deferred_timeout", run_conf={"room_id": room["roomId"]})
     assert result.task_states == {"times_out": "failed", "times_out_softly": "skipped"}
-    polls = [r for r in videosdk_emulator.requests if r.path == "/v2/sessions"]
+    polls = videosdk_emulator.requests_to("GET", "/v2/sessions")
     assert any(r.headers.get("user-agent", "").startswith("python-httpx") for r in polls)
 
 
@@ -155,7 +155,7 @@ def test_templated_room_and_target_are_left_for_execution_time() -> None:
     VideoSDKSessionSensor(task_id="t", room_id="{{ params.room }}", target="{{ params.target }}")
 
 
-def test_deferrable_defaults_to_the_operators_default_deferrable_option() -> None:
+def test_deferrable_is_off_under_the_default_configuration() -> None:
     assert VideoSDKSessionSensor(task_id="t", room_id="r").deferrable is False
 
 
@@ -271,23 +271,19 @@ def test_trigger_ends_with_the_api_error_that_will_not_heal(
 
 
 def test_trigger_keeps_polling_through_server_errors(
-    videosdk_emulator: VideoSDKEmulator,
-    room: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    videosdk_emulator: VideoSDKEmulator, room: dict[str, Any], set_connection: Callable[..., str]
 ) -> None:
-    connection = {
-        "conn_type": "videosdk",
-        "login": videosdk_emulator.api_key,
-        "password": videosdk_emulator.secret,
-        "host": videosdk_emulator.url,
-        "extra": json.dumps({"max_retries": 0}),
-    }
-    monkeypatch.setenv("AIRFLOW_CONN_VIDEOSDK_DEFAULT", json.dumps(connection))
+    set_connection(
+        login=videosdk_emulator.api_key,
+        password=videosdk_emulator.secret,
+        host=videosdk_emulator.url,
+        extra={"max_retries": 0},  # the hook gives up at once: the trigger's own polling carries on
+    )
     videosdk_emulator.start_session(room["roomId"])
     videosdk_emulator.fail_next(503, times=2, path="/v2/sessions")
     event = first_event(trigger_for(room["roomId"]))
     assert event["status"] == "success"
-    assert [r.status for r in videosdk_emulator.requests if r.path == "/v2/sessions"] == [503, 503, 200]
+    assert [r.status for r in videosdk_emulator.requests_to("GET", "/v2/sessions")] == [503, 503, 200]
 
 
 def test_trigger_reports_a_missing_connection(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,7 +10,15 @@ import pytest
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.get_provider_info import get_provider_info
 from videosdk_provider.links.videosdk import VideoSDKRoomLink, meeting_url
-from videosdk_provider.operators.rooms import CreateRoomOperator
+from videosdk_provider.operators.rooms import (
+    CreateRoomOperator,
+    CreateRoomsOperator,
+    DeactivateRoomOperator,
+    GetRoomOperator,
+    ListRoomsOperator,
+    ValidateRoomOperator,
+)
+from videosdk_provider.operators.sessions import EndSessionOperator
 
 LINK = "VideoSDK room"
 TEMPLATE = "https://meet.example.com/join/{room_id}?from=airflow"
@@ -41,8 +49,16 @@ def test_a_template_without_the_placeholder_gives_no_link_and_says_why(
     assert "meeting_url_template extra has no {room_id} placeholder" in caplog.text
 
 
-def test_create_room_operator_shows_the_link() -> None:
-    assert [link.name for link in CreateRoomOperator.operator_extra_links] == [LINK]
+@pytest.mark.parametrize("operator", [CreateRoomOperator, ValidateRoomOperator, GetRoomOperator])
+def test_operators_that_return_one_room_show_the_link(operator: type[Any]) -> None:
+    assert [link.name for link in operator.operator_extra_links] == [LINK]
+
+
+@pytest.mark.parametrize(
+    "operator", [CreateRoomsOperator, ListRoomsOperator, DeactivateRoomOperator, EndSessionOperator]
+)
+def test_operators_that_return_no_usable_room_show_no_link(operator: type[Any]) -> None:
+    assert list(operator.operator_extra_links) == []
 
 
 def test_the_link_is_registered_with_its_template_field() -> None:
@@ -50,18 +66,6 @@ def test_the_link_is_registered_with_its_template_field() -> None:
     assert info["extra-links"] == [f"{VideoSDKRoomLink.__module__}.{VideoSDKRoomLink.__name__}"]
     field = info["connection-types"][0]["conn-fields"]["meeting_url_template"]
     assert "{room_id}" in field["description"]
-
-
-def _connection(emulator: VideoSDKEmulator, *, secret: str, template: str) -> str:
-    return json.dumps(
-        {
-            "conn_type": "videosdk",
-            "login": emulator.api_key,
-            "password": secret,
-            "host": emulator.url,
-            "extra": {"meeting_url_template": template},
-        }
-    )
 
 
 def _links_the_ui_gets(dag_id: str, run_id: str, task_id: str) -> dict[str, str | None]:
@@ -79,16 +83,12 @@ def _links_the_ui_gets(dag_id: str, run_id: str, task_id: str) -> dict[str, str 
 
 
 def test_a_dag_run_links_each_room_to_its_meeting_page_when_the_connection_has_a_template(
-    run_dag: Any, videosdk_emulator: VideoSDKEmulator, monkeypatch: pytest.MonkeyPatch
+    run_dag: Any, videosdk_emulator: VideoSDKEmulator, set_connection: Callable[..., str]
 ) -> None:
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_VIDEOSDK_MEETING",
-        _connection(videosdk_emulator, secret=videosdk_emulator.secret, template=TEMPLATE),
-    )
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_VIDEOSDK_MEETING_BAD_SECRET",
-        _connection(videosdk_emulator, secret="not-the-secret", template=TEMPLATE),
-    )
+    emulator = {"login": videosdk_emulator.api_key, "host": videosdk_emulator.url}
+    with_template = {"meeting_url_template": TEMPLATE}
+    set_connection("videosdk_meeting", **emulator, password=videosdk_emulator.secret, extra=with_template)
+    set_connection("videosdk_meeting_bad_secret", **emulator, password="not-the-secret", extra=with_template)
 
     result = run_dag("videosdk_room_link")
 
@@ -96,15 +96,20 @@ def test_a_dag_run_links_each_room_to_its_meeting_page_when_the_connection_has_a
         "with_template": "success",
         "without_template": "success",
         "failed_create": "failed",
+        "validated": "success",
+        "fetched": "success",
     }
     room_id = result.xcom("with_template")
     assert room_id in [room["roomId"] for room in videosdk_emulator.rooms]
+    assert (result.xcom("validated"), result.xcom("fetched")["roomId"]) == (room_id, room_id)
     links = {
-        task_id: _links_the_ui_gets(result.dag_id, result.run_id, task_id)
-        for task_id in ("with_template", "without_template", "failed_create")
+        task_id: _links_the_ui_gets(result.dag_id, result.run_id, task_id) for task_id in result.task_states
     }
+    meeting_page = f"https://meet.example.com/join/{room_id}?from=airflow"
     assert links == {
-        "with_template": {LINK: f"https://meet.example.com/join/{room_id}?from=airflow"},
+        "with_template": {LINK: meeting_page},
         "without_template": {LINK: None},
         "failed_create": {LINK: None},
+        "validated": {LINK: meeting_page},
+        "fetched": {LINK: meeting_page},
     }

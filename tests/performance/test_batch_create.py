@@ -3,35 +3,28 @@ Creating many rooms in one task: ``VideoSDKHook.create_rooms`` and ``CreateRooms
 
 Rooms come back in input order, no more requests run at once than asked, every item is checked
 before the first request, each failure is reported with its item, and a retry creates nothing
-twice. Importing the operators stays free of HTTP, JWT and retry libraries, which keeps DAG
-parsing cheap. How fast all this is, ``benchmarks/run.py`` measures; these tests never time it.
+twice. How fast all this is, ``benchmarks/run.py`` measures; these tests never time it.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 import logging
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from airflow.sdk import DAG, task
 
 from videosdk_provider._compat import AirflowFailException
+from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.exceptions import InvalidRequestError, VideoSDKBatchError, VideoSDKUnsafeBatchError
 from videosdk_provider.operators.rooms import CreateRoomsOperator
 
-if TYPE_CHECKING:
-    from tests.performance.conftest import CountingEmulator
-
 RUN_AFTER = datetime.datetime(2026, 11, 26, 6, 0, tzinfo=datetime.timezone.utc)
-OPERATORS = Path(__file__).resolve().parents[2] / "videosdk_provider" / "operators"
 HookFactory = Callable[..., Any]
 RunDag = Callable[..., Any]
+NO_CONTEXT: Any = {}
 
 
 def exam_bodies(count: int) -> list[dict[str, Any]]:
@@ -41,11 +34,7 @@ def exam_bodies(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def create_requests(emulator: CountingEmulator) -> list[Any]:
-    return [r for r in emulator.requests if (r.method, r.path) == ("POST", "/v2/rooms")]
-
-
-def room_ids_by_custom_id(emulator: CountingEmulator) -> dict[str, str]:
+def room_ids_by_custom_id(emulator: VideoSDKEmulator) -> dict[str, str]:
     return {room["customRoomId"]: room["roomId"] for room in emulator.rooms if "customRoomId" in room}
 
 
@@ -53,7 +42,7 @@ def room_ids_by_custom_id(emulator: CountingEmulator) -> dict[str, str]:
 
 
 def test_rooms_come_back_in_input_order_when_answers_arrive_out_of_order(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.delay_next(0.3, path="/v2/rooms")  # the first request to arrive answers last
     bodies = exam_bodies(8)
@@ -67,7 +56,7 @@ def test_rooms_come_back_in_input_order_when_answers_arrive_out_of_order(
 
 @pytest.mark.parametrize("max_concurrency", [1, 4, 8])
 def test_requests_in_flight_reach_but_never_exceed_max_concurrency(
-    max_concurrency: int, hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    max_concurrency: int, hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.latency = 0.2  # every request stays in flight long enough to overlap
 
@@ -75,32 +64,48 @@ def test_requests_in_flight_reach_but_never_exceed_max_concurrency(
         exam_bodies(3 * max_concurrency), max_concurrency=max_concurrency
     )
 
-    assert videosdk_emulator.peak_in_flight == max_concurrency
-    assert len(create_requests(videosdk_emulator)) == 3 * max_concurrency
+    assert videosdk_emulator.max_in_flight == max_concurrency
+    assert len(videosdk_emulator.requests_to("POST", "/v2/rooms")) == 3 * max_concurrency
 
 
 def test_max_concurrency_defaults_to_the_pool_size(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.latency = 0.2
 
     hook_factory(pool_size=3).create_rooms(exam_bodies(9))
 
-    assert videosdk_emulator.peak_in_flight == 3
+    assert videosdk_emulator.max_in_flight == 3
+
+
+def test_the_operator_sizes_its_hooks_pool_for_max_concurrency(
+    videosdk_connection: str, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    videosdk_emulator.latency = 0.2
+    operator = CreateRoomsOperator(task_id="t", rooms=exam_bodies(24), max_concurrency=12, do_xcom_push=False)
+
+    room_ids = operator.execute(NO_CONTEXT)
+
+    assert operator.hook.pool_size == 12  # beyond the hook's default of 10
+    assert len(room_ids) == 24
+    assert videosdk_emulator.max_in_flight == 12
 
 
 def test_max_concurrency_beyond_the_pool_is_refused_before_any_request(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
-    with pytest.raises(
-        ValueError, match=r"max_concurrency must be from 1 to the hook's pool_size \(4\), got 5"
-    ):
+    with pytest.raises(InvalidRequestError) as caught:
         hook_factory(pool_size=4).create_rooms(exam_bodies(2), max_concurrency=5)
+    [problem] = caught.value.problems
+    assert problem == (
+        "max_concurrency: expected an integer from 1 to 4 (the hook's pool_size: build the hook with "
+        "pool_size=max_concurrency for more), got 5"
+    )
     assert videosdk_emulator.requests == []
 
 
 def test_concurrent_requests_reuse_pooled_connections(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator, caplog: pytest.LogCaptureFixture
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     videosdk_emulator.latency = 0.05
     with caplog.at_level(logging.WARNING, logger="urllib3"):
@@ -109,13 +114,15 @@ def test_concurrent_requests_reuse_pooled_connections(
 
 
 def test_one_token_signs_every_request_of_a_batch(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     hook_factory(pool_size=8).create_rooms(exam_bodies(16), max_concurrency=8)
-    assert len({request.headers["authorization"] for request in create_requests(videosdk_emulator)}) == 1
+    creates = videosdk_emulator.requests_to("POST", "/v2/rooms")
+    assert len(creates) == 16
+    assert len({request.headers["authorization"] for request in creates}) == 1
 
 
-def test_an_empty_batch_sends_nothing(hook_factory: HookFactory, videosdk_emulator: CountingEmulator) -> None:
+def test_an_empty_batch_sends_nothing(hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator) -> None:
     assert hook_factory().create_rooms([]) == []
     assert videosdk_emulator.requests == []
 
@@ -124,7 +131,7 @@ def test_an_empty_batch_sends_nothing(hook_factory: HookFactory, videosdk_emulat
 
 
 def test_every_item_is_checked_before_any_request(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     bodies = exam_bodies(4)
     bodies[1]["autoCloseConfig"] = {"type": "session-end"}
@@ -193,7 +200,7 @@ def test_templated_and_upstream_rooms_are_left_for_execution_time() -> None:
 
 
 def test_each_failed_item_is_reported_with_its_index_custom_room_id_status_and_message(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.fail_next(409, times=2, path="/v2/rooms", message="Room limit reached")
 
@@ -212,7 +219,7 @@ def test_each_failed_item_is_reported_with_its_index_custom_room_id_status_and_m
 
 
 def test_the_other_items_still_run_and_their_rooms_are_kept(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.fail_next(409, times=2, path="/v2/rooms")
 
@@ -226,19 +233,19 @@ def test_the_other_items_still_run_and_their_rooms_are_kept(
 
 
 def test_rate_limited_items_are_retried_by_their_own_thread_and_the_batch_completes(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.fail_next(429, times=4, retry_after="0", path="/v2/rooms")
 
     rooms = hook_factory(pool_size=4).create_rooms(exam_bodies(8), max_concurrency=4)
 
     assert [room["customRoomId"] for room in rooms] == [f"exam-hall-{number}" for number in range(8)]
-    assert [request.status for request in create_requests(videosdk_emulator)].count(429) == 4
+    assert [request.status for request in videosdk_emulator.requests_to("POST", "/v2/rooms")].count(429) == 4
     assert len(videosdk_emulator.rooms) == 8
 
 
 def test_a_failed_batch_with_items_lacking_custom_room_id_is_not_retried(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.fail_next(409, path="/v2/rooms")
     bodies = [*exam_bodies(2), {"autoCloseConfig": {"type": "session-ends"}}]
@@ -253,7 +260,7 @@ def test_a_failed_batch_with_items_lacking_custom_room_id_is_not_retried(
 
 
 def test_running_a_batch_again_creates_nothing_new(
-    hook_factory: HookFactory, videosdk_emulator: CountingEmulator
+    hook_factory: HookFactory, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     hook = hook_factory(pool_size=4)
     first = hook.create_rooms(exam_bodies(6), max_concurrency=4)
@@ -264,7 +271,7 @@ def test_running_a_batch_again_creates_nothing_new(
 
 
 def test_an_airflow_retry_after_a_partial_failure_creates_only_the_missing_rooms(
-    run_dag: RunDag, videosdk_emulator: CountingEmulator
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.fail_next(409, times=2, path="/v2/rooms")  # the first try loses items 0 and 1
 
@@ -274,19 +281,19 @@ def test_an_airflow_retry_after_a_partial_failure_creates_only_the_missing_rooms
     stored = room_ids_by_custom_id(videosdk_emulator)
     custom_ids = [f"retried-{number}-{result.run_id}" for number in range(6)]
     assert sorted(stored) == sorted(custom_ids)
-    assert len(create_requests(videosdk_emulator)) == 12  # two tries of six items
+    assert len(videosdk_emulator.requests_to("POST", "/v2/rooms")) == 12  # two tries of six items
     assert result.xcom("create_rooms") == [stored[custom_id] for custom_id in custom_ids]
 
 
 def test_a_failed_batch_without_custom_room_ids_keeps_its_rooms_in_xcom_and_is_not_retried(
-    run_dag: RunDag, videosdk_emulator: CountingEmulator
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     videosdk_emulator.fail_next(409, times=2, path="/v2/rooms")
 
     result = run_dag("batch_rooms_without_ids")
 
     assert result.task_states == {"create_rooms": "failed"}
-    assert len(create_requests(videosdk_emulator)) == 4  # one try only
+    assert len(videosdk_emulator.requests_to("POST", "/v2/rooms")) == 4  # one try only
     pushed = result.xcom("create_rooms", key="rooms")
     assert pushed[:2] == [None, None]
     assert [room["roomId"] for room in pushed[2:]] == [room["roomId"] for room in videosdk_emulator.rooms]
@@ -296,7 +303,7 @@ def test_a_failed_batch_without_custom_room_ids_keeps_its_rooms_in_xcom_and_is_n
 
 
 def test_example_creates_the_exam_halls_in_one_task_and_the_oral_exams_mapped(
-    run_dag: RunDag, videosdk_emulator: CountingEmulator
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator
 ) -> None:
     result = run_dag("example_videosdk_batch_rooms", run_after=RUN_AFTER, logical_date=RUN_AFTER)
 
@@ -310,32 +317,4 @@ def test_example_creates_the_exam_halls_in_one_task_and_the_oral_exams_mapped(
         "oral_exams": [stored[custom_id] for custom_id in orals],
     }
     assert [room["customRoomId"] for room in result.xcom("create_exam_hall_rooms", key="rooms")] == halls
-    assert videosdk_emulator.peak_in_flight <= 8
-
-
-# Import cost for the DAG parser
-
-IMPORT_PROBE = """
-import json, sys
-import airflow.sdk
-before = set(sys.modules)
-import {module}
-print(json.dumps(sorted(set(sys.modules) - before)))
-"""
-LAZY_DEPENDENCIES = ("requests", "jwt", "tenacity", "httpx", "videosdk_provider.hooks")
-
-
-@pytest.mark.parametrize(
-    "module", sorted(f"videosdk_provider.operators.{p.stem}" for p in OPERATORS.glob("[!_]*.py"))
-)
-def test_importing_an_operator_module_loads_no_http_jwt_or_retry_library(module: str) -> None:
-    probe = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE.format(module=module)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    added = json.loads(probe.stdout.splitlines()[-1])
-    assert module in added
-    assert [name for name in added if name.startswith(LAZY_DEPENDENCIES)] == []
+    assert videosdk_emulator.max_in_flight <= 8

@@ -13,7 +13,6 @@ or the hook holds, whole and by their signature alone.
 
 from __future__ import annotations
 
-import socket
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -58,8 +57,7 @@ def point_default_connection(
             host=host or audit_emulator.url,
             login=AUDIT_API_KEY,
             password=secret,
-            **FAST_RETRIES,
-            **extra,
+            extra=FAST_RETRIES | extra,
         )
 
     return point
@@ -266,14 +264,6 @@ CALLS = [
     ),
     pytest.param(Call(lambda hook: hook.create_room(), refused=True), id="connection refused"),
 ]
-
-
-@pytest.fixture
-def refusing_url() -> Iterator[str]:
-    """Return a loopback URL on a port that is bound but not listening: connecting is refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.mark.parametrize("call", CALLS)

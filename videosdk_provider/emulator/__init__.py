@@ -5,7 +5,8 @@ Start it in-process with :class:`VideoSDKEmulator` (a context manager), from the
 ``python -m videosdk_provider.emulator``, or in pytest with the fixtures of
 ``videosdk_provider.emulator.pytest_plugin``. It checks tokens and request bodies with its own code,
 independent of the client's validation, stores rooms and sessions in memory, records every API
-request and can inject faults (error statuses, delays, dropped connections).
+request (and the most it handled at once) and can inject faults (error statuses, delays, dropped
+connections).
 """
 
 from __future__ import annotations

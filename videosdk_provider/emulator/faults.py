@@ -68,11 +68,6 @@ class FaultQueue:
                     return fault
         return None
 
-    def pending(self) -> list[Fault]:
-        """Snapshot of the faults still queued."""
-        with self._lock:
-            return list(self._faults)
-
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()

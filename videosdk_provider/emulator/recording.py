@@ -42,20 +42,36 @@ class RecordedRequest:
 
 
 class RequestLog:
-    """Thread-safe log: :meth:`arrive` numbers a request on arrival, :meth:`add` stores it when done."""
+    """
+    Thread-safe log: :meth:`arrive` numbers a request on arrival, :meth:`add` stores it when done.
+
+    Between the two the request is in flight; :attr:`max_in_flight` is the most requests that were
+    in flight at one moment, so that tests can see how many calls a client made at once.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counter = itertools.count()
         self._entries: list[tuple[int, RecordedRequest]] = []
+        self._in_flight = 0
+        self._max_in_flight = 0
+
+    @property
+    def max_in_flight(self) -> int:
+        with self._lock:
+            return self._max_in_flight
 
     def arrive(self) -> int:
-        """Return the arrival number of a new request."""
+        """Return the arrival number of a new request, now in flight."""
         with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
             return next(self._counter)
 
     def add(self, arrival: int, record: RecordedRequest) -> None:
+        """Store a request that is no longer in flight: answered, or dropped."""
         with self._lock:
+            self._in_flight -= 1
             self._entries.append((arrival, record))
 
     def snapshot(self) -> list[RecordedRequest]:
@@ -65,5 +81,7 @@ class RequestLog:
         return [record for _, record in entries]
 
     def clear(self) -> None:
+        """Forget the stored requests; the high-water mark restarts from the requests still in flight."""
         with self._lock:
             self._entries.clear()
+            self._max_in_flight = self._in_flight

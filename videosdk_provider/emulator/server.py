@@ -286,6 +286,7 @@ class VideoSDKEmulator:
 
     @property
     def running(self) -> bool:
+        """Whether the emulator is serving (between :meth:`start` and :meth:`stop`)."""
         return self._server is not None
 
     @property
@@ -318,13 +319,28 @@ class VideoSDKEmulator:
         """Answered (or dropped) API requests in arrival order; admin requests are not included."""
         return self._log.snapshot()
 
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        """Return the recorded API requests with this method and path (no query), in arrival order."""
+        method = method.upper()
+        return [request for request in self.requests if (request.method, request.path) == (method, path)]
+
+    @property
+    def max_in_flight(self) -> int:
+        """
+        The most API requests being handled at one moment since the start or the last :meth:`reset`.
+
+        A request is in flight from its arrival until it is answered or dropped (latency and
+        injected delays included), so this shows how many calls a client really made at once.
+        """
+        return self._log.max_in_flight
+
     @property
     def rooms(self) -> list[dict[str, Any]]:
         """Stored rooms in creation order, shaped like the API's Room."""
         return self._store.rooms_snapshot()
 
     def reset(self) -> None:
-        """Forget rooms, sessions, recorded requests, pending faults and timers; latency back to 0."""
+        """Forget rooms, sessions, requests, faults, timers and :attr:`max_in_flight`; latency back to 0."""
         self._scheduler.clear()
         self._store.reset()
         self._faults.clear()
@@ -422,22 +438,24 @@ class VideoSDKEmulator:
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin.handle(request)
         arrival = self._log.arrive()
-        auth: dict[str, Any] | AuthError
-        try:
-            auth = self._api.authenticate(request.headers)
-        except AuthError as exc:
-            auth = exc
-        fault = self._faults.take(request.method, request.path)
+        auth: dict[str, Any] | AuthError | None = None
         response: ApiResponse | None = None
-        if self._sleep(self.latency):
-            if fault is not None and fault.kind == "fail":
-                response = _fault_response(fault)
-            elif fault is None or fault.kind != "delay" or self._sleep(fault.seconds):
-                response = self._api.handle(request, auth)
-                if fault is not None and fault.kind == "drop":
-                    response = None
-        self._log.add(arrival, _record(request, auth, response))
-        return response
+        try:
+            try:
+                auth = self._api.authenticate(request.headers)
+            except AuthError as exc:
+                auth = exc
+            fault = self._faults.take(request.method, request.path)
+            if self._sleep(self.latency):
+                if fault is not None and fault.kind == "fail":
+                    response = _fault_response(fault)
+                elif fault is None or fault.kind != "delay" or self._sleep(fault.seconds):
+                    response = self._api.handle(request, auth)
+                    if fault is not None and fault.kind == "drop":
+                        response = None
+            return response
+        finally:  # an unexpected error closes the connection unanswered: recorded as dropped
+            self._log.add(arrival, _record(request, auth, response))
 
 
 def _fault_response(fault: Fault) -> ApiResponse:
@@ -451,7 +469,7 @@ def _fault_response(fault: Fault) -> ApiResponse:
 
 
 def _record(
-    request: ApiRequest, auth: dict[str, Any] | AuthError, response: ApiResponse | None
+    request: ApiRequest, auth: dict[str, Any] | AuthError | None, response: ApiResponse | None
 ) -> RecordedRequest:
     body: Any = None
     if request.raw_body:
@@ -467,5 +485,5 @@ def _record(
         body=body,
         raw_body=request.raw_body,
         status=0 if response is None else response.status,
-        token_claims=None if isinstance(auth, AuthError) else auth,
+        token_claims=auth if isinstance(auth, dict) else None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import random
@@ -179,6 +180,13 @@ def _not_repeated(method: str, path: str) -> str:
 def _tls_context() -> ssl.SSLContext:
     """Build the TLS context of async calls once per process: loading the CA bundle blocks for tens of ms."""
     return httpx.create_ssl_context()
+
+
+async def _atls_context() -> ssl.SSLContext:
+    """Return :func:`_tls_context`, building it in a worker thread the first time, off the event loop."""
+    if _tls_context.cache_info().currsize:
+        return _tls_context()
+    return await asyncio.to_thread(_tls_context)
 
 
 def _method_and_idempotence(method: str, idempotent: bool | None) -> tuple[str, bool]:
@@ -439,6 +447,7 @@ class VideoSDKHook(BaseHook):
 
     @property
     def base_url(self) -> str:
+        """The API's base URL: the connection's host (and port), or the VideoSDK cloud's."""
         return self.settings.base_url
 
     @cached_property
@@ -571,9 +580,7 @@ class VideoSDKHook(BaseHook):
                     timeout=settings.timeout,
                 )
             except requests.RequestException as error:
-                if idempotent or _was_never_sent(error):
-                    raise _RetryableFailure(cause=error) from error
-                raise self._transport_error(error, method, path, ambiguous=True) from error
+                raise self._attempt_failure(error, method, path, idempotent) from error
             _raise_if_retryable(response, idempotent)
             return response
 
@@ -602,7 +609,7 @@ class VideoSDKHook(BaseHook):
         body = json.dumps(json_body) if json_body is not None else None
         timeout = httpx.Timeout(settings.timeout[1], connect=settings.timeout[0])
         async with httpx.AsyncClient(
-            base_url=settings.base_url, timeout=timeout, headers=_HEADERS, verify=_tls_context()
+            base_url=settings.base_url, timeout=timeout, headers=_HEADERS, verify=await _atls_context()
         ) as client:
 
             async def attempt() -> httpx.Response:
@@ -615,9 +622,7 @@ class VideoSDKHook(BaseHook):
                         headers={"Authorization": await self.aget_token()},
                     )
                 except httpx.TransportError as error:
-                    if idempotent or _was_never_sent(error):
-                        raise _RetryableFailure(cause=error) from error
-                    raise self._transport_error(error, method, path, ambiguous=True) from error
+                    raise self._attempt_failure(error, method, path, idempotent) from error
                 _raise_if_retryable(response, idempotent)
                 return response
 
@@ -638,6 +643,12 @@ class VideoSDKHook(BaseHook):
             "before_sleep": lambda state: self._log_retry(state, method, path),
             "reraise": True,
         }
+
+    def _attempt_failure(self, error: Exception, method: str, path: str, idempotent: bool) -> Exception:
+        """Classify a transport error: retry it where a repeat is safe, else fail at once."""
+        if idempotent or _was_never_sent(error):
+            return _RetryableFailure(cause=error)
+        return self._transport_error(error, method, path, ambiguous=True)
 
     def _final_failure(self, failure: _RetryableFailure, method: str, path: str) -> _Answer:
         """Return the last answer once retries are spent; raise a transport error as its typed exception."""
@@ -773,11 +784,10 @@ class VideoSDKHook(BaseHook):
         """
         validate_room_bodies(bodies)
         concurrency = self.pool_size if max_concurrency is None else max_concurrency
-        if not 1 <= concurrency <= self.pool_size:
-            raise ValueError(
-                f"max_concurrency must be from 1 to the hook's pool_size ({self.pool_size}), got "
-                f"{concurrency}: build the hook with pool_size=max_concurrency"
-            )
+        check = ArgumentChecker(at_parse_time=False)
+        unit = " (the hook's pool_size: build the hook with pool_size=max_concurrency for more)"
+        check.integer("max_concurrency", concurrency, low=1, high=self.pool_size, unit=unit)
+        check.raise_problems()
         if not bodies:
             return []
         # Resolve the connection, the session and the token once, before the threads share them.

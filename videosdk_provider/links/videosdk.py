@@ -1,4 +1,4 @@
-"""Links that the Airflow UI shows on the page of a task instance that created a VideoSDK room."""
+"""Links that the Airflow UI shows on the page of a task instance that returned a VideoSDK room."""
 
 from __future__ import annotations
 
@@ -40,12 +40,13 @@ def meeting_url(template: Any, room_id: Any) -> str:
 
 class VideoSDKRoomLink(BaseOperatorLink):
     """
-    The "VideoSDK room" button: the meeting page of the room the task created.
+    The "VideoSDK room" button: the meeting page of the room the task returned.
 
     The URL is the connection's ``meeting_url_template`` extra (for example
-    ``https://meet.example.com/{room_id}``) filled with the roomId the task returned. The worker
-    resolves it when the task ends and Airflow keeps it in XCom for the UI; without a template, or
-    when the task returned no room, the link is empty and the UI leaves the button out.
+    ``https://meet.example.com/{room_id}``) filled with the roomId the task returned, alone or in
+    a room. The worker resolves it when the task ends and Airflow keeps it in XCom for the UI;
+    without a template, or when the task returned no room, the link is empty and the UI leaves
+    the button out.
     """
 
     name = "VideoSDK room"
@@ -54,7 +55,8 @@ class VideoSDKRoomLink(BaseOperatorLink):
         from airflow.sdk import BaseHook
         from airflow.sdk.execution_time.xcom import XCom
 
-        room_id = XCom.get_value(ti_key=ti_key, key="return_value")
+        returned = XCom.get_value(ti_key=ti_key, key="return_value")
+        room_id = returned.get("roomId") if isinstance(returned, dict) else returned
         if not room_id:
             return ""
         conn_id = getattr(operator, "videosdk_conn_id", "videosdk_default")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
@@ -18,10 +17,12 @@ from videosdk_provider.request_body import ArgumentChecker, build_room_body, che
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
-    from videosdk_provider.hooks.videosdk import VideoSDKHook
+_ROOM_COLOR = "#e6e8fe"
+#: The account details (email, name, ...) that the rooms list adds to each room as its owner.
+_OWNER_FIELD = "user"
 
 
-class CreateRoomOperator(BaseOperator):
+class CreateRoomOperator(VideoSDKHookMixin, BaseOperator):
     """
     Create a VideoSDK room for a scheduled session and return its ``roomId``.
 
@@ -56,7 +57,7 @@ class CreateRoomOperator(BaseOperator):
         "auto_start_config": "json",
         "extra_body": "json",
     }
-    ui_color = "#e6e8fe"
+    ui_color = _ROOM_COLOR
     operator_extra_links = (VideoSDKRoomLink(),)
 
     def __init__(
@@ -89,12 +90,6 @@ class CreateRoomOperator(BaseOperator):
             at_parse_time=at_parse_time,
         )
 
-    @cached_property
-    def hook(self) -> VideoSDKHook:
-        from videosdk_provider.hooks.videosdk import VideoSDKHook
-
-        return VideoSDKHook(videosdk_conn_id=self.videosdk_conn_id)
-
     def execute(self, context: Context) -> str:
         room = self.hook.create_room(**self._body())
         room_id = room["roomId"]
@@ -108,7 +103,7 @@ class CreateRoomOperator(BaseOperator):
 DEFAULT_MAX_CONCURRENCY = 16
 
 
-class CreateRoomsOperator(BaseOperator):
+class CreateRoomsOperator(VideoSDKHookMixin, BaseOperator):
     """
     Create many VideoSDK rooms in one task, a bounded number at a time; return their roomIds in order.
 
@@ -137,7 +132,7 @@ class CreateRoomsOperator(BaseOperator):
 
     template_fields: Sequence[str] = ("rooms", "videosdk_conn_id")
     template_fields_renderers = {"rooms": "json"}
-    ui_color = "#e6e8fe"
+    ui_color = _ROOM_COLOR
 
     def __init__(
         self,
@@ -156,11 +151,8 @@ class CreateRoomsOperator(BaseOperator):
         check.raise_problems()
         validate_room_bodies(rooms, at_parse_time=True)
 
-    @cached_property
-    def hook(self) -> VideoSDKHook:
-        from videosdk_provider.hooks.videosdk import VideoSDKHook
-
-        return VideoSDKHook(videosdk_conn_id=self.videosdk_conn_id, pool_size=self.max_concurrency)
+    def _hook_options(self) -> dict[str, Any]:
+        return {"pool_size": self.max_concurrency}  # one kept-alive connection per request in flight
 
     def execute(self, context: Context) -> list[str]:
         try:
@@ -180,7 +172,20 @@ class CreateRoomsOperator(BaseOperator):
             context["ti"].xcom_push(key="rooms", value=value)
 
 
-class ValidateRoomOperator(VideoSDKHookMixin, BaseOperator):
+class _RoomOperator(VideoSDKHookMixin, BaseOperator):
+    """An operator that acts on one room, named by ``room_id``; a literal id is checked at parse time."""
+
+    template_fields: Sequence[str] = ("room_id", "videosdk_conn_id")
+    ui_color = _ROOM_COLOR
+
+    def __init__(self, *, room_id: str, videosdk_conn_id: str = "videosdk_default", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.room_id = room_id
+        self.videosdk_conn_id = videosdk_conn_id
+        check_ids(room_id=room_id, at_parse_time=True)
+
+
+class ValidateRoomOperator(_RoomOperator):
     """
     Check that a VideoSDK room exists and is active; return its ``roomId``.
 
@@ -198,8 +203,7 @@ class ValidateRoomOperator(VideoSDKHookMixin, BaseOperator):
     :param videosdk_conn_id: Connection of type ``videosdk``. (templated)
     """
 
-    template_fields: Sequence[str] = ("room_id", "videosdk_conn_id")
-    ui_color = "#e6e8fe"
+    operator_extra_links = (VideoSDKRoomLink(),)
 
     def __init__(
         self,
@@ -209,11 +213,8 @@ class ValidateRoomOperator(VideoSDKHookMixin, BaseOperator):
         videosdk_conn_id: str = "videosdk_default",
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
-        self.room_id = room_id
+        super().__init__(room_id=room_id, videosdk_conn_id=videosdk_conn_id, **kwargs)
         self.soft_fail = soft_fail
-        self.videosdk_conn_id = videosdk_conn_id
-        check_ids(room_id=room_id, at_parse_time=True)
 
     def execute(self, context: Context) -> str:
         room = self.hook.validate_room(self.room_id)
@@ -228,7 +229,7 @@ class ValidateRoomOperator(VideoSDKHookMixin, BaseOperator):
         return room["roomId"]
 
 
-class GetRoomOperator(VideoSDKHookMixin, BaseOperator):
+class GetRoomOperator(_RoomOperator):
     """
     Fetch a VideoSDK room and return it as a plain dict.
 
@@ -236,14 +237,7 @@ class GetRoomOperator(VideoSDKHookMixin, BaseOperator):
     :param videosdk_conn_id: Connection of type ``videosdk``. (templated)
     """
 
-    template_fields: Sequence[str] = ("room_id", "videosdk_conn_id")
-    ui_color = "#e6e8fe"
-
-    def __init__(self, *, room_id: str, videosdk_conn_id: str = "videosdk_default", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.room_id = room_id
-        self.videosdk_conn_id = videosdk_conn_id
-        check_ids(room_id=room_id, at_parse_time=True)
+    operator_extra_links = (VideoSDKRoomLink(),)
 
     def execute(self, context: Context) -> dict[str, Any]:
         return dict(self.hook.get_room(self.room_id))
@@ -256,13 +250,17 @@ class ListRoomsOperator(VideoSDKHookMixin, BaseOperator):
     Pages are requested only until ``max_rooms`` rooms are in hand, so the XCom value and the
     number of calls stay bounded however many rooms the account has.
 
+    The API lists each room with the account that owns it (``user``: email, name, ...). That is
+    left out of the rooms returned, since XCom is readable by every DAG author and shown in the
+    UI; ``VideoSDKHook.iter_rooms`` keeps it.
+
     :param max_rooms: Most rooms to return.
     :param per_page: Rooms asked for per page (fewer when ``max_rooms`` is smaller).
     :param videosdk_conn_id: Connection of type ``videosdk``. (templated)
     """
 
     template_fields: Sequence[str] = ("videosdk_conn_id",)
-    ui_color = "#e6e8fe"
+    ui_color = _ROOM_COLOR
 
     def __init__(
         self,
@@ -283,12 +281,15 @@ class ListRoomsOperator(VideoSDKHookMixin, BaseOperator):
 
     def execute(self, context: Context) -> list[dict[str, Any]]:
         rooms = self.hook.iter_rooms(per_page=min(self.per_page, self.max_rooms))
-        listed = [dict(room) for room in itertools.islice(rooms, self.max_rooms)]
+        listed = [
+            {key: value for key, value in room.items() if key != _OWNER_FIELD}
+            for room in itertools.islice(rooms, self.max_rooms)
+        ]
         self.log.info("Listed %d VideoSDK rooms (at most %d)", len(listed), self.max_rooms)
         return listed
 
 
-class DeactivateRoomOperator(VideoSDKHookMixin, BaseOperator):
+class DeactivateRoomOperator(_RoomOperator):
     """
     Deactivate a VideoSDK room, so that no session can start in it again; return the room.
 
@@ -303,15 +304,6 @@ class DeactivateRoomOperator(VideoSDKHookMixin, BaseOperator):
     :param room_id: The room's VideoSDK roomId (for example ``CreateRoomOperator``'s output). (templated)
     :param videosdk_conn_id: Connection of type ``videosdk``. (templated)
     """
-
-    template_fields: Sequence[str] = ("room_id", "videosdk_conn_id")
-    ui_color = "#e6e8fe"
-
-    def __init__(self, *, room_id: str, videosdk_conn_id: str = "videosdk_default", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.room_id = room_id
-        self.videosdk_conn_id = videosdk_conn_id
-        check_ids(room_id=room_id, at_parse_time=True)
 
     def execute(self, context: Context) -> dict[str, Any]:
         room = self.hook.deactivate_room(self.room_id)

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.sdk.exceptions import AirflowException
 from airflow.triggers.base import BaseTrigger, TriggerEvent
@@ -17,6 +17,9 @@ from videosdk_provider.exceptions import (
     VideoSDKServerError,
 )
 from videosdk_provider.models import Session
+
+if TYPE_CHECKING:
+    from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 #: What a session sensor or trigger can wait for.
 SESSION_TARGETS = ("started", "ended")
@@ -125,10 +128,14 @@ class VideoSDKSessionTrigger(BaseTrigger):
             },
         )
 
-    async def run(self) -> AsyncIterator[TriggerEvent]:
+    def _hook(self) -> VideoSDKHook:
+        """Build the hook; its module is imported here, not with the sensor's, to keep DAG parsing cheap."""
         from videosdk_provider.hooks.videosdk import VideoSDKHook
 
-        hook = VideoSDKHook(self.videosdk_conn_id)
+        return VideoSDKHook(self.videosdk_conn_id)
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        hook = await asyncio.to_thread(self._hook)  # the first import takes ~0.2 s: not on the event loop
         while True:
             try:
                 sessions = await hook.aget_sessions(self.room_id)
