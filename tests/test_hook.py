@@ -7,6 +7,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 import jwt
 import pytest
@@ -292,3 +293,46 @@ def test_arguments_override_extras_which_override_defaults(set_connection: SetCo
     assert settings.max_retries == 1
     assert settings.token_ttl == 300
     assert settings.retry_deadline == 120.0
+
+
+def test_extras_entered_as_text_are_read_as_numbers(set_connection: SetConnection) -> None:
+    set_connection(login="k", password="s", extra={"timeout": "12.5", "max_retries": "2"})
+    settings = VideoSDKHook().settings
+    assert settings.timeout == (10.0, 12.5)
+    assert settings.max_retries == 2
+
+
+def test_timeout_may_be_a_connect_and_read_pair(set_connection: SetConnection) -> None:
+    set_connection(login="k", password="s", extra={"timeout": [3, 45]})
+    assert VideoSDKHook().settings.timeout == (3.0, 45.0)
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ({"timeout": "fast"}, "timeout: expected a number of at least 0.001, got 'fast'"),
+        ({"timeout": 0}, "timeout: expected a number of at least 0.001, got 0"),
+        ({"timeout": [1, -1]}, "timeout[1]: expected a number of at least 0.001, got -1"),
+        ({"token_ttl": 1}, "token_ttl: expected an integer of at least 2, got 1"),
+        ({"max_retries": 1.5}, "max_retries: expected an integer of at least 0, got 1.5"),
+        ({"max_retries": True}, "max_retries: expected an integer of at least 0, got True"),
+        ({"retry_backoff": -1}, "retry_backoff: expected a number of at least 0, got -1"),
+        ({"retry_deadline": "soon"}, "retry_deadline: expected a number of at least 0, got 'soon'"),
+    ],
+)
+def test_a_bad_extra_is_refused_naming_the_connection_and_field(
+    set_connection: SetConnection, videosdk_emulator: VideoSDKEmulator, extra: dict[str, Any], problem: str
+) -> None:
+    set_connection(login="k", password="s", host=videosdk_emulator.url, extra=extra)
+    with pytest.raises(InvalidRequestError, match=re.escape(f"connection 'videosdk_default': {problem}")):
+        VideoSDKHook().create_room()
+    assert videosdk_emulator.requests == []
+
+
+@pytest.mark.parametrize("host", ["ftp://files.example.com", "http://exa mple.com", "https://:8085"])
+def test_a_host_that_is_no_web_url_is_refused_before_any_request(
+    set_connection: SetConnection, host: str
+) -> None:
+    set_connection(login="k", password="s", host=host)
+    with pytest.raises(InvalidRequestError, match="connection 'videosdk_default': host: expected an http"):
+        VideoSDKHook().get_room("abcd-efgh-ijkl")

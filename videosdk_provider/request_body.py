@@ -507,6 +507,29 @@ class ArgumentChecker(_Checker):
                 "such a token (error 4008 INVALID_PERMISSIONS)",
             )
 
+    def setting(self, path: str, value: object, *, low: float, integer: bool = False) -> float:
+        """
+        Check a numeric setting (a connection extra may hold it as text) and return it as a number.
+
+        The returned value is meaningless when a problem was recorded; :meth:`raise_problems` follows.
+        """
+        number: object = value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                number = value
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, (int, float))
+            or not number >= low
+            or (integer and not float(number).is_integer())
+        ):
+            kind = "an integer" if integer else "a number"
+            self.fail(path, f"expected {kind} of at least {low:g}, got {_shown(value)}")
+            return low
+        return int(number) if integer else float(number)
+
 
 def check_ids(*, at_parse_time: bool = False, **ids: object) -> None:
     """Raise :class:`InvalidRequestError` unless every id given is a non-empty string."""

@@ -414,18 +414,34 @@ class VideoSDKHook(BaseHook):
             value = extra.get(name)
             return default if value in (None, "") else value
 
-        return _Settings(
+        check = ArgumentChecker(at_parse_time=False)
+        where = f"connection {self.videosdk_conn_id!r}"
+
+        def number(name: str, default: float, *, low: float, integer: bool = False) -> float:
+            return check.setting(f"{where}: {name}", pick(name, default), low=low, integer=integer)
+
+        base_url = self._base_url(conn.host, conn.port)
+        check.url(f"{where}: host", base_url)
+        timeout = pick("timeout", DEFAULT_TIMEOUT)
+        if isinstance(timeout, (list, tuple)) and len(timeout) == 2:
+            connect = check.setting(f"{where}: timeout[0]", timeout[0], low=0.001)
+            read = check.setting(f"{where}: timeout[1]", timeout[1], low=0.001)
+        else:
+            connect, read = DEFAULT_TIMEOUT[0], check.setting(f"{where}: timeout", timeout, low=0.001)
+        settings = _Settings(
             conn_id=self.videosdk_conn_id,
             api_key=conn.login,
             secret=conn.password,
-            base_url=self._base_url(conn.host, conn.port),
-            timeout=self._timeout(pick("timeout", DEFAULT_TIMEOUT)),
-            token_ttl=int(pick("token_ttl", DEFAULT_TOKEN_TTL)),
-            max_retries=int(pick("max_retries", DEFAULT_MAX_RETRIES)),
-            retry_backoff=float(pick("retry_backoff", DEFAULT_RETRY_BACKOFF)),
-            retry_backoff_max=float(pick("retry_backoff_max", DEFAULT_RETRY_BACKOFF_MAX)),
-            retry_deadline=float(pick("retry_deadline", DEFAULT_RETRY_DEADLINE)),
+            base_url=base_url,
+            timeout=(connect, read),
+            token_ttl=int(number("token_ttl", DEFAULT_TOKEN_TTL, low=2, integer=True)),
+            max_retries=int(number("max_retries", DEFAULT_MAX_RETRIES, low=0, integer=True)),
+            retry_backoff=number("retry_backoff", DEFAULT_RETRY_BACKOFF, low=0),
+            retry_backoff_max=number("retry_backoff_max", DEFAULT_RETRY_BACKOFF_MAX, low=0),
+            retry_deadline=number("retry_deadline", DEFAULT_RETRY_DEADLINE, low=0),
         )
+        check.raise_problems()
+        return settings
 
     @staticmethod
     def _base_url(host: str | None, port: int | None) -> str:
@@ -437,13 +453,6 @@ class VideoSDKHook(BaseHook):
         if port and url.count(":") < 2:
             url = f"{url}:{port}"
         return url
-
-    @staticmethod
-    def _timeout(value: Any) -> tuple[float, float]:
-        if isinstance(value, (list, tuple)):
-            connect, read = value
-            return float(connect), float(read)
-        return DEFAULT_TIMEOUT[0], float(value)
 
     @property
     def base_url(self) -> str:
