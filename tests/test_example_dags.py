@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,3 +95,21 @@ def test_examples_use_no_logical_date_dependent_template(path: Path) -> None:
     source = path.read_text()
     for fragment in ("{{ ds }}", "logical_date", "execution_date", "next_ds", "prev_ds"):
         assert fragment not in source, fragment
+
+
+def test_daily_class_runs_through_the_airflow_cli(
+    airflow_db: Path, videosdk_connection: str, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    days = {datetime.datetime.now(datetime.timezone.utc).date().isoformat()}
+    completed = subprocess.run(
+        [sys.executable, "-m", "airflow", "dags", "test", "example_videosdk_daily_class"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ.copy(),
+    )
+    days.add(datetime.datetime.now(datetime.timezone.utc).date().isoformat())
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    [room] = videosdk_emulator.rooms
+    assert room["customRoomId"] in {f"daily-class-{day}" for day in days}
+    assert videosdk_emulator.secret not in completed.stdout + completed.stderr
