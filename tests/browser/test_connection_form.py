@@ -107,10 +107,12 @@ def _visible_fields(browser: Any) -> dict[str, Any]:
     return fields
 
 
-def _toast(browser: Any) -> str:
-    """Wait for a notification with text and return its title and message."""
-    xpath = "//*[@data-scope='toast' and @data-part='root'][normalize-space()]"
-    return str(_by_xpath(browser, xpath).text)
+def _toast(browser: Any, title: str) -> str:
+    """Wait for the notification with this title to show its message too; return both, one per line."""
+    xpath = f"//*[@data-scope='toast' and @data-part='root'][contains(normalize-space(), '{title}')]"
+    toast = _by_xpath(browser, xpath)
+    _wait(browser).until(lambda _: len(toast.text.splitlines()) >= 2)
+    return str(toast.text)
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +237,7 @@ def saved_connection(airflow_server: Any, videosdk_emulator: VideoSDKEmulator) -
 def _press_test(browser: Any, server: Any, conn_id: str) -> str:
     _open_connections_page(browser, server)
     _click(browser, f"//tbody/tr[td[normalize-space()='{conn_id}']]//button[@aria-label='Test Connection']")
-    return _toast(browser)
+    return _toast(browser, "Test Connection")
 
 
 def test_test_button_succeeds_against_the_emulator(
