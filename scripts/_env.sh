@@ -8,11 +8,15 @@ OLDEST_AIRFLOW="3.1.8"
 log() { printf '\n==> %s\n' "$*" >&2; }
 
 ensure_uv() {
-    if ! command -v uv >/dev/null 2>&1; then
+    if command -v uv >/dev/null 2>&1; then
+        return
+    fi
+    if ! python3 -c "import uv" 2>/dev/null; then
         log "installing uv (fast Python package installer)"
         python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
-        export PATH="$HOME/.local/bin:$PATH"
     fi
+    PATH="$(dirname "$(python3 -c 'import uv; print(uv.find_uv_bin())')"):$PATH"
+    export PATH
 }
 
 # make_venv AIRFLOW_VERSION [GROUP...]: print the path of a ready venv for that Airflow version.
