@@ -5,13 +5,15 @@ Start it in-process with :class:`VideoSDKEmulator` (a context manager), from the
 ``python -m videosdk_provider.emulator``, or in pytest with the fixtures of
 ``videosdk_provider.emulator.pytest_plugin``. It checks tokens and request bodies with its own code,
 independent of the client's validation, stores rooms and sessions in memory, records every API
-request (and the most it handled at once) and can inject faults (error statuses, delays, dropped
-connections).
+request (and the most it handled at once), serves generated recording files without API auth
+(``emulator.files``) and can inject faults (error statuses, delays, dropped connections, cut or
+slow downloads).
 """
 
 from __future__ import annotations
 
+from videosdk_provider.emulator.files import StoredFile
 from videosdk_provider.emulator.recording import RecordedRequest
 from videosdk_provider.emulator.server import DEFAULT_API_KEY, DEFAULT_SECRET, VideoSDKEmulator
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_SECRET", "RecordedRequest", "VideoSDKEmulator"]
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_SECRET", "RecordedRequest", "StoredFile", "VideoSDKEmulator"]
