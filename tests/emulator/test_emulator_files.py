@@ -128,6 +128,14 @@ def test_if_range_with_another_validator_sends_the_whole_file(emu: VideoSDKEmula
     assert get(stored.url, Range="bytes=50-", **{"If-Range": '"changed"'}).status_code == 200
 
 
+def test_a_file_without_range_support_always_sends_everything(emu: VideoSDKEmulator) -> None:
+    stored = emu.files.add("room.mp4", size=100, ranges=False)
+    response = get(stored.url, Range="bytes=50-")
+    assert response.status_code == 200
+    assert response.headers["Accept-Ranges"] == "none"
+    assert len(response.content) == 100
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 
