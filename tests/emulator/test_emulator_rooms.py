@@ -265,15 +265,24 @@ def test_deactivate_twice_is_still_200(create_room: CreateRoom, api: requests.Se
     assert response.json()["disabled"] is True
 
 
-def test_deactivate_by_custom_room_id_is_404(create_room: CreateRoom, api: requests.Session) -> None:
+def test_deactivate_by_custom_room_id_is_402_and_deactivates_nothing(
+    create_room: CreateRoom, api: requests.Session, emu: VideoSDKEmulator
+) -> None:
     create_room(customRoomId="custom")
     response = api.post("/v2/rooms/deactivate", json={"roomId": "custom"})
-    assert response.status_code == 404
-    assert response.json()["message"] == "Room not found"
+    assert response.status_code == 402
+    assert response.json() == {
+        "statusCode": 402,
+        "error": "resource_not_found",
+        "message": "Room not found: deactivation takes the roomId, not a customRoomId",
+    }
+    assert emu.rooms[0]["disabled"] is False
 
 
 def test_deactivate_unknown_room_is_404(api: requests.Session) -> None:
-    assert api.post("/v2/rooms/deactivate", json={"roomId": "abcd-efgh-ijkl"}).status_code == 404
+    response = api.post("/v2/rooms/deactivate", json={"roomId": "abcd-efgh-ijkl"})
+    assert response.status_code == 404
+    assert response.json()["message"] == "Room not found"
 
 
 @pytest.mark.parametrize("body", [{}, {"roomId": ""}, {"roomId": 5}, {"customRoomId": "x"}])

@@ -18,6 +18,7 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 SESSION_STATUSES = ("ongoing", "ended")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+CUSTOM_ID_DEACTIVATION = "Room not found: deactivation takes the roomId, not a customRoomId"
 
 
 class ApiError(Exception):
@@ -198,7 +199,12 @@ class Api:
         return ApiResponse(200, self.store.get_room(params["roomId"], object_id=True))
 
     def deactivate_room(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        return ApiResponse(200, self.store.deactivate(_required_string(body, "roomId")))
+        room_id = _required_string(body, "roomId")
+        with self.store.lock:
+            by_custom = self.store.find_room_id(custom_room_id=room_id)
+            if by_custom is not None and self.store.find_room_id(room_id=room_id) is None:
+                raise ApiError(402, "resource_not_found", CUSTOM_ID_DEACTIVATION)
+            return ApiResponse(200, self.store.deactivate(room_id))
 
     # --- sessions --------------------------------------------------------------------------------
 

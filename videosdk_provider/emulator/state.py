@@ -108,7 +108,7 @@ class Store:
     """
 
     def __init__(self, scheduler: Scheduler, *, minute_seconds: float = 60.0, base_url: str = "") -> None:
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._scheduler = scheduler
         self.minute_seconds = minute_seconds
         self.base_url = base_url
@@ -188,7 +188,7 @@ class Store:
         """Create a room from a checked body; a known ``customRoomId`` returns the existing room."""
         config = {k: copy.deepcopy(v) for k, v in body.items() if k != "customRoomId"}
         custom = body.get("customRoomId")
-        with self._lock:
+        with self.lock:
             if isinstance(custom, str) and custom in self._by_custom:
                 return self._room_view(self._rooms[self._by_custom[custom]]), False
             room_id = _room_id()
@@ -215,23 +215,23 @@ class Store:
         self, ref: str, *, room_id: bool = True, custom: bool = True, object_id: bool = False
     ) -> dict[str, Any]:
         """Return the room whose roomId / customRoomId / id (as enabled) equals ``ref``."""
-        with self._lock:
+        with self.lock:
             return self._room_view(self._resolve(ref, room_id=room_id, custom=custom, object_id=object_id))
 
     def list_rooms(self) -> list[dict[str, Any]]:
         """All rooms, newest first, each with its ``user``."""
-        with self._lock:
+        with self.lock:
             rooms = sorted(self._rooms.values(), key=lambda r: r.seq, reverse=True)
             return [self._room_view(r, with_user=True) for r in rooms]
 
     def rooms_snapshot(self) -> list[dict[str, Any]]:
         """All rooms, oldest first (the order they were created)."""
-        with self._lock:
+        with self.lock:
             return [self._room_view(r) for r in sorted(self._rooms.values(), key=lambda r: r.seq)]
 
     def deactivate(self, room_id: str) -> dict[str, Any]:
         """Deactivate a room by its VideoSDK ``roomId`` only, ending its ongoing session."""
-        with self._lock:
+        with self.lock:
             room = self._resolve(room_id, custom=False)
             session_id = self._ongoing.get(room.room_id)
             if session_id is not None:
@@ -283,12 +283,12 @@ class Store:
 
     def start_session(self, ref: str) -> dict[str, Any]:
         """Start (or return) the ongoing session of the room with roomId or customRoomId ``ref``."""
-        with self._lock:
+        with self.lock:
             return self._session_view(self._begin(self._resolve(ref)))
 
     def join(self, ref: str, participant_id: str, name: str = "") -> dict[str, Any]:
         """Join ``participant_id`` to the room's ongoing session, starting one if needed."""
-        with self._lock:
+        with self.lock:
             session = self._begin(self._resolve(ref))
             participant = session.participants.get(participant_id)
             if participant is None:
@@ -308,7 +308,7 @@ class Store:
 
     def leave(self, ref: str, participant_id: str, session_id: str | None = None) -> dict[str, Any]:
         """Close the open timelog entry of a currently joined participant."""
-        with self._lock:
+        with self.lock:
             session = self._ongoing_session(self._resolve(ref), session_id)
             participant = session.participants.get(participant_id)
             if participant is None or not participant.active:
@@ -318,26 +318,26 @@ class Store:
 
     def end_session(self, ref: str, session_id: str | None = None, *, custom: bool = True) -> dict[str, Any]:
         """End the room's ongoing session (``session_id``, if given, must be that session)."""
-        with self._lock:
+        with self.lock:
             session = self._ongoing_session(self._resolve(ref, custom=custom), session_id)
             self._finish(session)
             return self._session_view(session)
 
     def end_session_by_id(self, session_id: str) -> None:
         """End a session if it still exists and is ongoing (used by timers)."""
-        with self._lock:
+        with self.lock:
             session = self._sessions.get(session_id)
             if session is not None:
                 self._finish(session)
 
     def resolve_room_id(self, ref: str) -> str:
         """Return the roomId of the room with roomId or customRoomId ``ref``."""
-        with self._lock:
+        with self.lock:
             return self._resolve(ref).room_id
 
     def find_room_id(self, *, room_id: str | None = None, custom_room_id: str | None = None) -> str | None:
         """Return the roomId matching both given filters, or None."""
-        with self._lock:
+        with self.lock:
             found: str | None = None
             if room_id is not None:
                 found = room_id if room_id in self._rooms else None
@@ -352,7 +352,7 @@ class Store:
 
     def list_sessions(self, room_id: str, status: str | None = None) -> list[dict[str, Any]]:
         """Sessions of a room (by roomId), newest first, optionally only ``ongoing``/``ended``."""
-        with self._lock:
+        with self.lock:
             sessions = [
                 s
                 for s in self._sessions.values()
@@ -362,7 +362,7 @@ class Store:
             return [self._session_view(s) for s in sessions]
 
     def get_session(self, session_id: str, *, active_only: bool = False) -> dict[str, Any]:
-        with self._lock:
+        with self.lock:
             session = self._sessions.get(session_id)
             if session is None:
                 raise NotFoundError("Session not found")
@@ -372,7 +372,7 @@ class Store:
 
     def reset(self) -> None:
         """Forget every room and session."""
-        with self._lock:
+        with self.lock:
             self._rooms.clear()
             self._by_custom.clear()
             self._by_object.clear()
