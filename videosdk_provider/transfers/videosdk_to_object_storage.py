@@ -443,7 +443,12 @@ class VideoSDKToObjectStorageOperator(VideoSDKHookMixin, BaseOperator):
 
     def _report_lineage(self, copied: CopiedFile) -> None:
         """Tell Airflow's hook lineage collector where the archived file came from."""
-        from airflow.sdk.lineage import get_hook_lineage_collector
+        try:
+            from airflow.sdk.lineage import get_hook_lineage_collector
+        except ImportError:  # Airflow 3.1
+            from airflow.lineage.hook import (  # type: ignore[no-redef,unused-ignore]
+                get_hook_lineage_collector,
+            )
 
         collector = get_hook_lineage_collector()
         collector.add_input_asset(context=self.hook, uri=copied.source)
