@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -27,9 +26,10 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from videosdk_provider.exceptions import VideoSDKFileNotFoundError, VideoSDKTransferError
+from videosdk_provider.hooks.core import _parse_retry_after
 
 if TYPE_CHECKING:
-    from videosdk_provider.hooks.videosdk import VideoSDKHook
+    from videosdk_provider.hooks.core import VideoSDKBaseHook
 
 DEFAULT_CHUNK_SIZE = 1 << 20
 DEFAULT_PROGRESS_INTERVAL = 10.0
@@ -47,20 +47,6 @@ def public_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class _Interrupted(Exception):
@@ -213,7 +199,9 @@ class RemoteFile:
             return response
         response.close()
         if status in _RETRYABLE_STATUSES or status >= 500:
-            raise _Interrupted(f"HTTP {status}", retry_after=_retry_after(response))
+            raise _Interrupted(
+                f"HTTP {status}", retry_after=_parse_retry_after(response.headers.get("Retry-After"))
+            )
         if status in (404, 410):
             raise VideoSDKFileNotFoundError(
                 f"not found at its storage URL (HTTP {status}): it was deleted, or its URL expired, "
@@ -369,7 +357,7 @@ class FileDownloader:
         self.session.headers["Accept-Encoding"] = "identity"
 
     @classmethod
-    def for_hook(cls, hook: VideoSDKHook, **overrides: Any) -> FileDownloader:
+    def for_hook(cls, hook: VideoSDKBaseHook, **overrides: Any) -> FileDownloader:
         """Build a downloader with the hook's connection settings (timeouts, retries, backoff)."""
         settings = hook.settings
         arguments: dict[str, Any] = {

@@ -14,9 +14,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from airflow.sdk import BaseOperator
 
+from videosdk_provider.bodies.checking import Checker, is_templated
 from videosdk_provider.exceptions import VideoSDKTransferError
-from videosdk_provider.operators.base import VideoSDKHookMixin
-from videosdk_provider.request_body import ArgumentChecker, is_templated
+from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
 if TYPE_CHECKING:
     from airflow.providers.openlineage.extractors import OperatorLineage
@@ -345,7 +345,7 @@ class VideoSDKToObjectStorageOperator(VideoSDKHookMixin, BaseOperator):
         self._check(at_parse_time=True)
 
     def _check(self, *, at_parse_time: bool) -> None:
-        check = ArgumentChecker(at_parse_time=at_parse_time)
+        check = Checker(at_parse_time=at_parse_time)
         check.identifier("session_id", self.session_id)
         check.identifier("room_id", self.room_id, optional=True)
         check.identifier("destination_conn_id", self.destination_conn_id, optional=True)
