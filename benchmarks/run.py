@@ -402,21 +402,29 @@ def measure_parse(settings: Settings) -> tuple[float, float, list[Row]]:
         return f"{seconds / PARSE_TASKS * 1e6:.0f} µs per task"
 
     rounds = f"median of {settings.parse_rounds} parses"
-    return ratio, floor_ratio, [
-        Row(f"DagBag, {PARSE_TASKS} EmptyOperators", f"{empty * 1e3:.1f} ms", f"{per_task(empty)}; {rounds}"),
-        Row(
-            f"DagBag, {PARSE_TASKS} CreateRoomOperators",
-            f"{rooms * 1e3:.1f} ms",
-            f"{per_task(rooms)}; templated id, webhook, auto-close",
-        ),
-        Row("parse_ratio", f"{ratio:.3f}", "against EmptyOperator; informative"),
-        Row(
-            f"DagBag, {PARSE_TASKS} do-nothing operators, same 6 fields",
-            f"{floor * 1e3:.1f} ms",
-            f"{per_task(floor)}: any BaseOperator of this shape costs that ({floor / empty:.3f}x empty)",
-        ),
-        Row("parse_floor_ratio", f"{floor_ratio:.3f}", "goal ≤ 1.05: what our checks add"),
-    ]
+    return (
+        ratio,
+        floor_ratio,
+        [
+            Row(
+                f"DagBag, {PARSE_TASKS} EmptyOperators",
+                f"{empty * 1e3:.1f} ms",
+                f"{per_task(empty)}; {rounds}",
+            ),
+            Row(
+                f"DagBag, {PARSE_TASKS} CreateRoomOperators",
+                f"{rooms * 1e3:.1f} ms",
+                f"{per_task(rooms)}; templated id, webhook, auto-close",
+            ),
+            Row("parse_ratio", f"{ratio:.3f}", "against EmptyOperator; informative"),
+            Row(
+                f"DagBag, {PARSE_TASKS} do-nothing operators, same 6 fields",
+                f"{floor * 1e3:.1f} ms",
+                f"{per_task(floor)}: any BaseOperator of this shape costs that ({floor / empty:.3f}x empty)",
+            ),
+            Row("parse_floor_ratio", f"{floor_ratio:.3f}", "goal ≤ 1.05: what our checks add"),
+        ],
+    )
 
 
 # batch_speedup
