@@ -3,8 +3,8 @@ Benchmark the provider against the bundled emulator: per-call overhead, import, 
 
 Run ``python benchmarks/run.py`` (about two minutes on two cores) or ``--quick`` (about 50 s).
 It prints a table, then as its last line one JSON object with ``hook_vs_raw``, ``import_ms``,
-``parse_ratio``, ``batch_speedup``, ``copy_rss_mib`` and ``copy_vs_raw``. ``benchmarks/README.md``
-explains each figure.
+``parse_ratio``, ``parse_floor_ratio``, ``batch_speedup``, ``copy_rss_mib`` and ``copy_vs_raw``.
+``benchmarks/README.md`` explains each figure.
 
 The emulator runs in a subprocess, so that its request handling never competes with the measured
 client for the GIL. Import and parse figures come from fresh interpreters with bytecode caching on
@@ -253,7 +253,7 @@ def measure_overhead(url: str, settings: Settings) -> tuple[float, list[Row]]:
     rows = [
         Row("hook.create_room, median per call", f"{hook_ms * 1e3:.0f} µs"),
         Row("bare requests.Session POST, median", f"{raw_ms * 1e3:.0f} µs", "same body and headers"),
-        Row("hook_vs_raw", f"{ratio:.3f}", f"goal ≤ 1.10; {hook_ms * 1e3 - raw_ms * 1e3:+.0f} µs per call"),
+        Row("hook_vs_raw", f"{ratio:.3f}", f"goal ≤ 1.05; {hook_ms * 1e3 - raw_ms * 1e3:+.0f} µs per call"),
         Row(
             "tokens signed for those calls",
             str(len(tokens)),
@@ -292,7 +292,7 @@ def measure_import(settings: Settings) -> tuple[float, list[Row]]:
         Row(
             "import_ms (operators.rooms after airflow.sdk)",
             f"{provider_ms:.1f} ms",
-            f"goal ≤ 30; median of {len(runs)} processes",
+            f"goal ≤ 10; median of {len(runs)} processes",
         ),
         Row(
             "  heavy modules it imported", ", ".join(heavy) or "none", "requests, jwt, tenacity, httpx, hook"
@@ -381,8 +381,13 @@ PARSE_CHILD = """
 """
 
 
-def measure_parse(settings: Settings) -> tuple[float, list[Row]]:
-    """DagBag time for 200 CreateRoomOperators against 200 EmptyOperators, in a fresh interpreter."""
+def measure_parse(settings: Settings) -> tuple[float, float, list[Row]]:
+    """
+    Time DagBag parsing 200 CreateRoomOperators, 200 EmptyOperators and 200 same-shape operators.
+
+    The do-nothing operators with the same fields are the floor: what any operator of this shape
+    costs. In a fresh interpreter; returns ``parse_ratio``, ``parse_floor_ratio`` and the rows.
+    """
     folders: dict[str, str] = {}
     for name, (import_line, operator) in PARSED_FILES.items():
         folder = WORK_DIR / "dags" / name
@@ -395,25 +400,35 @@ def measure_parse(settings: Settings) -> tuple[float, list[Row]]:
     medians = run_child(code)
     empty, rooms, floor = medians["empty"], medians["create_room"], medians["same_shape"]
     ratio = rooms / empty
+    floor_ratio = rooms / floor
 
     def per_task(seconds: float) -> str:
         return f"{seconds / PARSE_TASKS * 1e6:.0f} µs per task"
 
     rounds = f"median of {settings.parse_rounds} parses"
-    return ratio, [
-        Row(f"DagBag, {PARSE_TASKS} EmptyOperators", f"{empty * 1e3:.1f} ms", f"{per_task(empty)}; {rounds}"),
-        Row(
-            f"DagBag, {PARSE_TASKS} CreateRoomOperators",
-            f"{rooms * 1e3:.1f} ms",
-            f"{per_task(rooms)}; templated id, webhook, auto-close",
-        ),
-        Row("parse_ratio", f"{ratio:.3f}", "goal ≤ 1.15"),
-        Row(
-            "  floor: do-nothing operator, same 6 fields",
-            f"{floor / empty:.3f}",
-            f"{per_task(floor)}: any BaseOperator of this shape costs that",
-        ),
-    ]
+    return (
+        ratio,
+        floor_ratio,
+        [
+            Row(
+                f"DagBag, {PARSE_TASKS} EmptyOperators",
+                f"{empty * 1e3:.1f} ms",
+                f"{per_task(empty)}; {rounds}",
+            ),
+            Row(
+                f"DagBag, {PARSE_TASKS} CreateRoomOperators",
+                f"{rooms * 1e3:.1f} ms",
+                f"{per_task(rooms)}; templated id, webhook, auto-close",
+            ),
+            Row("parse_ratio", f"{ratio:.3f}", "against EmptyOperator; informative"),
+            Row(
+                f"DagBag, {PARSE_TASKS} do-nothing operators, same 6 fields",
+                f"{floor * 1e3:.1f} ms",
+                f"{per_task(floor)}: any BaseOperator of this shape costs that ({floor / empty:.3f}x empty)",
+            ),
+            Row("parse_floor_ratio", f"{floor_ratio:.3f}", "goal ≤ 1.05: what our checks add"),
+        ],
+    )
 
 
 # batch_speedup
@@ -578,7 +593,7 @@ def main() -> int:
         sections.append(("Copying a 1 GiB recording from the emulator (fresh interpreter)", rows))
     import_ms, rows = measure_import(settings)
     sections.append(("Import (fresh interpreters)", rows))
-    parse_ratio, rows = measure_parse(settings)
+    parse_ratio, parse_floor_ratio, rows = measure_parse(settings)
     sections.append(("DAG parsing (fresh interpreter, airflow.dag_processing.dagbag.DagBag)", rows))
     print_table(sections)
     print(f"\n({'quick' if settings is QUICK else 'full'} run, {time.perf_counter() - started:.0f} s)")
@@ -586,6 +601,7 @@ def main() -> int:
         "hook_vs_raw": round(hook_vs_raw, 3),
         "import_ms": round(import_ms, 1),
         "parse_ratio": round(parse_ratio, 3),
+        "parse_floor_ratio": round(parse_floor_ratio, 3),
         "batch_speedup": round(batch_speedup, 1),
         "copy_rss_mib": round(copy_rss_mib, 1),
         "copy_vs_raw": round(copy_vs_raw, 3),
