@@ -25,6 +25,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from videosdk_provider.constants import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_RETRY_BACKOFF_MAX,
+)
 from videosdk_provider.exceptions import VideoSDKFileNotFoundError, VideoSDKTransferError
 from videosdk_provider.hooks.core import _parse_retry_after
 
@@ -33,7 +40,6 @@ if TYPE_CHECKING:
 
 DEFAULT_CHUNK_SIZE = 1 << 20
 DEFAULT_PROGRESS_INTERVAL = 10.0
-DEFAULT_TIMEOUT = (10.0, 30.0)
 #: Chunks waiting to be hashed, at most: the memory the hashing thread may hold back.
 HASH_QUEUE_CHUNKS = 8
 _RETRYABLE_STATUSES = frozenset({408, 429})
@@ -337,10 +343,10 @@ class FileDownloader:
     def __init__(
         self,
         *,
-        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-        max_retries: int = 3,
-        retry_backoff: float = 1.0,
-        retry_backoff_max: float = 30.0,
+        timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        retry_backoff_max: float = DEFAULT_RETRY_BACKOFF_MAX,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress_interval: float = DEFAULT_PROGRESS_INTERVAL,
         log: logging.Logger | None = None,
