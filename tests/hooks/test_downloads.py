@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import socketserver
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -160,3 +162,97 @@ def test_progress_is_logged_with_bytes_percent_and_speed(
 def test_only_http_urls_are_downloaded(downloader: FileDownloader) -> None:
     with pytest.raises(VideoSDKTransferError, match="must be http or https"):
         downloader.open("file:///etc/passwd", label="recording")
+
+
+# --- servers the emulator does not imitate: scripted answers on loopback ---------------------
+
+
+class ScriptedServer(socketserver.ThreadingTCPServer):
+    """Answer each request with the next scripted raw answer: head, body, and where to cut it."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, answers: list[tuple[str, bytes]]) -> None:
+        self.answers = list(answers)
+        self.requests_seen: list[str] = []
+        super().__init__(("127.0.0.1", 0), ScriptedHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/file.mp4"
+
+
+class ScriptedHandler(socketserver.StreamRequestHandler):
+    server: ScriptedServer
+
+    def handle(self) -> None:
+        head = b""
+        while not head.endswith(b"\r\n\r\n"):
+            head += self.rfile.read(1)
+        self.server.requests_seen.append(head.decode("latin-1"))
+        status_and_headers, body = self.server.answers.pop(0)
+        self.wfile.write(status_and_headers.replace("\n", "\r\n").encode() + b"\r\n\r\n" + body)
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[[list[tuple[str, bytes]]], ScriptedServer]]:
+    servers: list[ScriptedServer] = []
+
+    def start(answers: list[tuple[str, bytes]]) -> ScriptedServer:
+        server = ScriptedServer(answers)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def ok(body: bytes, length: int | None = None, status: str = "200 OK") -> tuple[str, bytes]:
+    size = len(body) if length is None else length
+    return f"HTTP/1.1 {status}\nContent-Length: {size}\nConnection: close", body
+
+
+def test_a_file_changed_on_the_server_while_restarting_is_an_error(
+    scripted: Callable[[list[tuple[str, bytes]]], ScriptedServer], fetch: Fetch
+) -> None:
+    first = b"a" * MIB + b"b" * 10
+    changed = b"c" * MIB + b"b" * 10
+    server = scripted([ok(first[: MIB + 5], length=len(first)), ok(changed)])
+    with pytest.raises(VideoSDKTransferError, match="the file changed on the server during the download"):
+        fetch(server.url)
+
+
+def test_a_file_that_changed_size_while_resuming_is_an_error(
+    scripted: Callable[[list[tuple[str, bytes]]], ScriptedServer], fetch: Fetch
+) -> None:
+    head = "HTTP/1.1 206 Partial Content\nContent-Range: bytes 1048576-2000000/2000001\n"
+    resumed = (head + "Content-Length: 951425\nConnection: close", b"x" * 951425)
+    server = scripted([ok(b"a" * (MIB + 5), length=2 * MIB), resumed])
+    with pytest.raises(VideoSDKTransferError, match=r"changed size on the server .*was 2097152"):
+        fetch(server.url)
+
+
+def test_server_errors_are_retried_after_retry_after(
+    scripted: Callable[[list[tuple[str, bytes]]], ScriptedServer], fetch: Fetch
+) -> None:
+    busy = ("HTTP/1.1 503 Service Unavailable\nRetry-After: 0\nContent-Length: 0\nConnection: close", b"")
+    server = scripted([busy, ok(b"hello")])
+    data, result = fetch(server.url)
+    assert data == b"hello"
+    assert len(server.requests_seen) == 2
+
+
+def test_a_body_without_content_length_is_read_to_its_end(
+    scripted: Callable[[list[tuple[str, bytes]]], ScriptedServer], downloader: FileDownloader
+) -> None:
+    server = scripted([("HTTP/1.1 200 OK\nConnection: close", b"until the connection closes")])
+    sink = io.BytesIO()
+    with downloader.open(server.url, label="transcript") as remote:
+        assert remote.size is None
+        result = remote.copy_to(sink.write)
+    assert sink.getvalue() == b"until the connection closes"
+    assert result.size == len(sink.getvalue())

@@ -304,7 +304,8 @@ class RemoteFile:
         """Read one response's body, from byte :attr:`received` on, counting what is written."""
         received = self.received
         restarted = response.status_code == 200 and received > 0
-        if self._length_of(response) != self.size and (restarted or response.status_code == 206):
+        resumed = restarted or response.status_code == 206
+        if resumed and self.size is not None and self._length_of(response) != self.size:
             raise self._error(f"the file changed size on the server during the download (was {self.size})")
         to_check = received if restarted else 0
         already = hashlib.sha256()
