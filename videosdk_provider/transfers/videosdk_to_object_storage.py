@@ -92,6 +92,78 @@ class SessionMediaLister(Protocol):
     ) -> Iterable[Any]: ...
 
 
+def _not_copied(hook: SessionMediaLister, what: str, item: Mapping[str, Any]) -> None:
+    hook.log.warning(
+        "%s %s has no file yet (status %s): not copied", what, item.get("id"), item.get("status")
+    )
+
+
+def _room_recording_files(hook: SessionMediaLister, session_id: str, room_id: str) -> Iterator[SessionFile]:
+    for recording in hook.iter_recordings(room_id=room_id, session_id=session_id):
+        file = recording.get("file") or {}
+        url = _file_url(file)
+        if url is None:
+            _not_copied(hook, "Room recording", recording)
+            continue
+        yield SessionFile(
+            "recording",
+            f"room recording {recording.get('id')}",
+            url,
+            "/".join(
+                [
+                    _segment(session_id),
+                    "recordings",
+                    _segment(recording.get("id")),
+                    _file_name(url, file.get("filePath")),
+                ]
+            ),
+        )
+
+
+def _participant_files(
+    hook: SessionMediaLister, session_id: str, room_id: str, *, tracks: bool
+) -> Iterator[SessionFile]:
+    kind = "track_recording" if tracks else "participant_recording"
+    lister = hook.iter_track_recordings if tracks else hook.iter_participant_recordings
+    for recording in lister(room_id=room_id, session_id=session_id):
+        folder = [_segment(session_id), "track-recordings" if tracks else "participant-recordings"]
+        folder.append(_segment(recording.get("participantId")))
+        if tracks:
+            folder.append(_segment(recording.get("kind")))
+        folder.append(_segment(recording.get("id")))
+        files = [item for item in recording.get("files") or [] if _file_url(item)]
+        if not files:
+            _not_copied(hook, kind.replace("_", " ").capitalize(), recording)
+        for item in files:
+            url = item["fileUrl"]
+            yield SessionFile(
+                kind,
+                f"{kind.replace('_', ' ')} {recording.get('id')}",
+                url,
+                "/".join([*folder, _file_name(url, item.get("filePath"))]),
+            )
+
+
+def _transcription_files(hook: SessionMediaLister, session_id: str, room_id: str) -> Iterator[SessionFile]:
+    for transcription in hook.iter_post_transcriptions(room_id=room_id, session_id=session_id):
+        folder = f"{_segment(session_id)}/transcriptions/{_segment(transcription.get('id'))}"
+        files = [
+            (stem, fmt, url)
+            for key, stem in (("transcriptionFilePaths", "transcript"), ("summarizedFilePaths", "summary"))
+            for fmt, url in sorted((transcription.get(key) or {}).items())
+            if isinstance(url, str) and url
+        ]
+        if not files:
+            _not_copied(hook, "Post-call transcription", transcription)
+        for stem, fmt, url in files:
+            yield SessionFile(
+                "transcription",
+                f"{stem} {fmt} of transcription {transcription.get('id')}",
+                url,
+                f"{folder}/{stem}.{_segment(fmt)}",
+            )
+
+
 def list_session_files(
     hook: SessionMediaLister, *, session_id: str, room_id: str, include: Sequence[str]
 ) -> Iterator[SessionFile]:
@@ -101,73 +173,14 @@ def list_session_files(
     Items that have no file yet (a recording still running or failed, a transcription in
     progress) are logged and left out.
     """
-    sid = _segment(session_id)
     if "recordings" in include:
-        for recording in hook.iter_recordings(room_id=room_id, session_id=session_id):
-            file = recording.get("file") or {}
-            url = _file_url(file)
-            if url is None:
-                hook.log.warning(
-                    "Room recording %s has no file yet (status %s): not copied",
-                    recording.get("id"),
-                    recording.get("status"),
-                )
-                continue
-            name = _file_name(url, file.get("filePath"))
-            yield SessionFile(
-                "recording",
-                f"room recording {recording.get('id')}",
-                url,
-                f"{sid}/recordings/{_segment(recording.get('id'))}/{name}",
-            )
-    listers: tuple[tuple[str, str, Callable[..., Iterable[Any]]], ...] = (
-        ("participant_recording", "participant-recordings", hook.iter_participant_recordings),
-        ("track_recording", "track-recordings", hook.iter_track_recordings),
-    )
-    for kind, folder, lister in listers:
-        if f"{kind}s" not in include:
-            continue
-        for recording in lister(room_id=room_id, session_id=session_id):
-            folders = [_segment(recording.get("participantId"))]
-            if kind == "track_recording":
-                folders.append(_segment(recording.get("kind")))
-            folders.append(_segment(recording.get("id")))
-            files = [item for item in recording.get("files") or [] if _file_url(item)]
-            if not files:
-                hook.log.warning(
-                    "%s %s has no file yet (status %s): not copied",
-                    kind.replace("_", " ").capitalize(),
-                    recording.get("id"),
-                    recording.get("status"),
-                )
-            for item in files:
-                url = item["fileUrl"]
-                yield SessionFile(
-                    kind,
-                    f"{kind.replace('_', ' ')} {recording.get('id')}",
-                    url,
-                    "/".join([sid, folder, *folders, _file_name(url, item.get("filePath"))]),
-                )
+        yield from _room_recording_files(hook, session_id, room_id)
+    if "participant_recordings" in include:
+        yield from _participant_files(hook, session_id, room_id, tracks=False)
+    if "track_recordings" in include:
+        yield from _participant_files(hook, session_id, room_id, tracks=True)
     if "transcriptions" in include:
-        for transcription in hook.iter_post_transcriptions(room_id=room_id, session_id=session_id):
-            found = False
-            for key, stem in (("transcriptionFilePaths", "transcript"), ("summarizedFilePaths", "summary")):
-                for fmt, url in sorted((transcription.get(key) or {}).items()):
-                    if not isinstance(url, str) or not url:
-                        continue
-                    found = True
-                    yield SessionFile(
-                        "transcription",
-                        f"{stem} {fmt} of transcription {transcription.get('id')}",
-                        url,
-                        f"{sid}/transcriptions/{_segment(transcription.get('id'))}/{stem}.{_segment(fmt)}",
-                    )
-            if not found:
-                hook.log.warning(
-                    "Post-call transcription %s has no files yet (status %s): not copied",
-                    transcription.get("id"),
-                    transcription.get("status"),
-                )
+        yield from _transcription_files(hook, session_id, room_id)
 
 
 class _Upload(Protocol):
