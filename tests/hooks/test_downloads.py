@@ -97,6 +97,14 @@ def test_retries_spent_name_the_file_and_the_bytes_reached(
     assert stored.url in message
 
 
+def test_a_stalled_body_times_out_and_fails_clearly(videosdk_emulator: VideoSDKEmulator) -> None:
+    stored = videosdk_emulator.files.add("room.mp4", size=100_000)
+    videosdk_emulator.slow_download(2_000)  # 100 bytes every 50 ms
+    slow = FileDownloader(timeout=(1.0, 0.01), max_retries=1, retry_backoff=0.01)
+    with slow, pytest.raises(VideoSDKTransferError, match=r"download failed after 2 attempts, at byte 0"):
+        slow.open(stored.url, label="recording").copy_to(lambda data: None)
+
+
 def test_a_file_deleted_after_listing_is_a_clear_not_found(
     videosdk_emulator: VideoSDKEmulator, fetch: Fetch
 ) -> None:
