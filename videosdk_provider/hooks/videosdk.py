@@ -1005,6 +1005,18 @@ class VideoSDKHook(BaseHook):
             )
         return items
 
+    # Webhooks
+
+    def get_webhook_public_key(self) -> str:
+        """Return the PEM public key VideoSDK signs webhooks with (``GET /v2/public/rsa-public-key``)."""
+        answer = self.request("GET", "/v2/public/rsa-public-key")
+        key = answer.get("publicKey") if isinstance(answer, dict) else None
+        if not isinstance(key, str) or "PUBLIC KEY" not in key:
+            raise VideoSDKError(
+                "unexpected answer: no PEM publicKey", method="GET", path="/v2/public/rsa-public-key"
+            )
+        return key
+
     # Connection test
 
     def test_connection(self) -> tuple[bool, str]:
