@@ -55,7 +55,13 @@ def get_provider_info() -> dict[str, Any]:
             {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.sensors.sessions"]}
         ],
         "triggers": [
-            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.triggers.sessions"]}
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.triggers.sessions",
+                    "videosdk_provider.triggers.events",
+                ],
+            }
         ],
         "connection-types": [
             {

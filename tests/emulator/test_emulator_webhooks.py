@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
@@ -14,44 +11,13 @@ import requests
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.webhooks import parse_event, verify_signature
 
-
-@dataclass
-class Sink:
-    """A loopback HTTP endpoint that keeps what it is sent and answers scripted statuses (then 200)."""
-
-    url: str
-    received: list[tuple[bytes, str]] = field(default_factory=list)
-    statuses: list[int] = field(default_factory=list)
-
-    def events(self) -> list[str]:
-        return [parse_event(body).event_type for body, _ in self.received]
+if TYPE_CHECKING:
+    from conftest import WebhookSink as Sink
 
 
 @pytest.fixture
-def sink() -> Iterator[Sink]:
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with lock:
-                state.received.append((body, self.headers.get("videosdk-signature", "")))
-                status = state.statuses.pop(0) if state.statuses else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Stay quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state = Sink(f"http://127.0.0.1:{server.server_address[1]}/hook")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+def sink(webhook_sink: Sink) -> Sink:
+    return webhook_sink
 
 
 @pytest.fixture
@@ -114,7 +80,12 @@ def test_a_star_subscription_gets_every_session_and_participant_event(
 ) -> None:
     room_id = room_with_webhook(sink.url, ["*"])
     _run_session(emu, room_id)
-    assert sink.events() == ["session-started", "participant-joined", "participant-left", "session-ended"]
+    assert sink.event_types() == [
+        "session-started",
+        "participant-joined",
+        "participant-left",
+        "session-ended",
+    ]
     ended = parse_event(sink.received[-1][0])
     assert ended.room_id == room_id
     assert {"sessionId", "start", "end"} <= set(ended.data)
@@ -124,7 +95,7 @@ def test_only_matching_events_are_delivered(
     emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
 ) -> None:
     _run_session(emu, room_with_webhook(sink.url, ["session-*", "participant-left"]))
-    assert sink.events() == ["session-started", "participant-left", "session-ended"]
+    assert sink.event_types() == ["session-started", "participant-left", "session-ended"]
 
 
 def test_a_room_without_subscription_sends_nothing(emu: VideoSDKEmulator, sink: Sink) -> None:
@@ -139,7 +110,7 @@ def test_a_per_call_webhook_url_gets_the_event(emu: VideoSDKEmulator, sink: Sink
         "recording-stopped", {"meetingId": "r-1", "fileUrl": "u"}, room_id="r-1", webhook_url=sink.url
     )
     assert emu.webhooks.wait_idle()
-    assert sink.events() == ["recording-stopped"]
+    assert sink.event_types() == ["recording-stopped"]
 
 
 def test_a_failed_delivery_is_retried_until_answered_2xx(

@@ -27,8 +27,8 @@ def other_keys() -> KeyPair:
 
 @pytest.fixture
 def clean_events(airflow_db: Any) -> None:
-    """Start with no VideoSDK asset events and no remembered deliveries."""
-    from airflow.models.asset import AssetEvent, AssetModel
+    """Start with no VideoSDK asset declared, no asset events and no remembered deliveries."""
+    from airflow.models.asset import AssetActive, AssetEvent, AssetModel
     from airflow.utils.session import create_session
     from sqlalchemy import delete, select
 
@@ -36,6 +36,7 @@ def clean_events(airflow_db: Any) -> None:
     with create_session() as session:
         ids = select(AssetModel.id).where(AssetModel.uri.like("videosdk://%"))
         session.execute(delete(AssetEvent).where(AssetEvent.asset_id.in_(ids)))
+        session.execute(delete(AssetActive).where(AssetActive.uri.like("videosdk://%")))
         session.execute(delete(deliveries))
 
 
