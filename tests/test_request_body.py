@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from videosdk_provider.bodies.pieces import KNOWN_WEBHOOK_EVENTS
+from videosdk_provider.bodies.rooms import build_room_body, validate_room_body
 from videosdk_provider.exceptions import InvalidRequestError
-from videosdk_provider.request_body import KNOWN_WEBHOOK_EVENTS, build_room_body, validate_room_body
 
 LAYOUT = {"type": "GRID", "priority": "SPEAKER", "gridSize": 4}
 FULL_OUTPUT_CONFIG = {

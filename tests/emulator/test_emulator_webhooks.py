@@ -48,7 +48,7 @@ def room_with_webhook(emu: VideoSDKEmulator) -> Callable[..., str]:
 
 
 def _token(emu: VideoSDKEmulator) -> str:
-    from videosdk_provider.hooks.videosdk import sign_token
+    from videosdk_provider.hooks.core import sign_token
 
     token, _ = sign_token(emu.api_key, emu.secret, ttl=600, permissions=["allow_join"], roles=["crawler"])
     return token

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from webhook_kit import KeyPair, Receiver, envelope
 
-from videosdk_provider.request_body import KNOWN_WEBHOOK_EVENTS
+from videosdk_provider.bodies.pieces import KNOWN_WEBHOOK_EVENTS
 from videosdk_provider.webhooks.receiver import ReceiverSettings
 
 PER_KIND = 50

@@ -16,7 +16,7 @@ from typing import Any, Protocol, cast
 
 from airflow.sdk import Asset, AssetWatcher
 
-from videosdk_provider.request_body import KNOWN_WEBHOOK_EVENTS
+from videosdk_provider.bodies.pieces import KNOWN_WEBHOOK_EVENTS
 from videosdk_provider.webhooks.events import WebhookEventData
 
 ASSET_URI_PREFIX = "videosdk://events/"
@@ -37,7 +37,7 @@ def check_event_type(event_type: str) -> None:
     hint = f"; did you mean {near[0]!r}?" if near else ""
     raise ValueError(
         f"event_type: {event_type!r} is not a VideoSDK room event{hint} (known names: "
-        "videosdk_provider.request_body.KNOWN_WEBHOOK_EVENTS)"
+        "videosdk_provider.bodies.pieces.KNOWN_WEBHOOK_EVENTS)"
     )
 
 
