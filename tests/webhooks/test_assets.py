@@ -48,3 +48,27 @@ def test_data_of_a_watcher_event_is_the_trigger_payload() -> None:
 
 def test_an_event_without_extra_has_empty_data() -> None:
     assert videosdk_event_data(AssetEvent(extra=None)) == {}
+
+
+def test_dag_files_importing_the_helpers_load_no_client_server_or_crypto_library() -> None:
+    import subprocess
+    import sys
+
+    heavy = (
+        "requests",
+        "jwt",
+        "fastapi",
+        "starlette",
+        "cryptography",
+        "sqlalchemy",
+        "videosdk_provider.hooks",
+    )
+    code = (
+        "import sys, airflow.sdk; before = set(sys.modules); "
+        "import videosdk_provider.webhooks, videosdk_provider.triggers.events; "
+        f"print(sorted(m for m in set(sys.modules) - before if m.startswith({heavy!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"

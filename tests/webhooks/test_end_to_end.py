@@ -313,3 +313,38 @@ def test_tampered_wrong_replayed_and_oversized_deliveries_start_no_run(
         f"(duplicate), oversized {statuses[3]}; asset events {events_before} -> {events_before}, "
         f"runs {test_runs_before} -> {test_runs_before}"
     )
+
+
+def test_one_body_sent_at_once_to_every_worker_records_one_event_and_one_run(
+    deployment: Deployment, room_id: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs_before = len(deployment.runs(ARCHIVE_DAG))
+    events_before = len(deployment.asset_events("videosdk://events/recording-stopped"))
+    data = {
+        "meetingId": room_id,
+        "roomId": room_id,
+        "sessionId": "s-burst",
+        "filePath": "recordings/burst.mp4",
+    }
+    body = json.dumps({"webhookType": "recording-stopped", "data": data}).encode()
+    headers = {SIGNATURE_HEADER: deployment.emulator.webhooks.signer.sign(body), "Connection": "close"}
+
+    def deliver(_: int) -> tuple[int, str]:
+        answer = requests.post(deployment.receiver_url, data=body, headers=headers, timeout=60)
+        return answer.status_code, answer.json().get("status", "") if answer.content else ""
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(deliver, range(8)))
+    recorded = [answer for answer in answers if answer == (200, "recorded")]
+    assert len(recorded) == 1, answers
+    assert all(answer in ((200, "recorded"), (200, "duplicate")) for answer in answers), answers
+    wait_for(lambda: len(deployment.finished_runs(ARCHIVE_DAG)) == runs_before + 1, "the burst's archive run")
+    time.sleep(10)  # and no second run after it
+    assert len(deployment.runs(ARCHIVE_DAG)) == runs_before + 1
+    assert len(deployment.asset_events("videosdk://events/recording-stopped")) == events_before + 1
+    print(
+        f"\nwebhooks e2e: 8 concurrent copies of one body over 2 API server workers: "
+        f"{len(recorded)} recorded, {len(answers) - len(recorded)} duplicates, 1 asset event, 1 run"
+    )
