@@ -18,13 +18,12 @@ from airflow.sdk import AssetWatcher
 from airflow.sdk.exceptions import AirflowException
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
-from videosdk_provider.exceptions import VideoSDKConnectionError, VideoSDKRateLimitError, VideoSDKServerError
+from videosdk_provider.exceptions import TRANSIENT_ERRORS
 
 if TYPE_CHECKING:
     from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 DEFAULT_POLL_INTERVAL = 60.0
-_TRANSIENT_ERRORS = (VideoSDKServerError, VideoSDKRateLimitError, VideoSDKConnectionError)
 
 #: One new item: a key unique within its event type, and the event ``data``.
 Item = tuple[str, dict[str, Any]]
@@ -122,7 +121,7 @@ class VideoSDKEventTrigger(BaseEventTrigger):
         for room_id in self.room_ids:
             try:
                 found.extend(await source.items(hook, room_id))
-            except (*_TRANSIENT_ERRORS, AirflowException) as error:
+            except (*TRANSIENT_ERRORS, AirflowException) as error:
                 self.log.warning(
                     "Polling %s of VideoSDK room %s failed: %s", source.description, room_id, error
                 )
