@@ -190,3 +190,17 @@ def test_info_logs_never_hold_the_signature_or_the_body(
     assert signature not in logged
     assert secret_url not in logged
     assert receiver.keys.public_pem.splitlines()[1] not in logged
+
+
+def test_settings_come_from_the_videosdk_section_of_the_airflow_configuration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AIRFLOW__VIDEOSDK__WEBHOOK_CONN_ID", "videosdk_webhooks")
+    monkeypatch.setenv("AIRFLOW__VIDEOSDK__WEBHOOK_MAX_BODY_BYTES", "4096")
+    monkeypatch.setenv("AIRFLOW__VIDEOSDK__WEBHOOK_RATE_LIMIT", "2.5")
+    monkeypatch.setenv("AIRFLOW__VIDEOSDK__WEBHOOK_RATE_BURST", "7")
+    assert ReceiverSettings.from_config() == ReceiverSettings("videosdk_webhooks", 4096, 2.5, 7)
+
+
+def test_settings_default_without_configuration() -> None:
+    assert ReceiverSettings.from_config() == ReceiverSettings()
