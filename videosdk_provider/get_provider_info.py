@@ -29,6 +29,16 @@ def _number_field(
     }
 
 
+def _option(description: str, kind: str, default: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "version_added": "0.2.0",
+        "type": kind,
+        "example": None,
+        "default": default,
+    }
+
+
 def get_provider_info() -> dict[str, Any]:
     """Describe the provider: its hook, operators, connection type and connection form."""
     return {
@@ -57,7 +67,13 @@ def get_provider_info() -> dict[str, Any]:
             {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.sensors.sessions"]}
         ],
         "triggers": [
-            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.triggers.sessions"]}
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.triggers.sessions",
+                    "videosdk_provider.triggers.events",
+                ],
+            }
         ],
         "transfers": [
             {
@@ -111,6 +127,11 @@ def get_provider_info() -> dict[str, Any]:
                         "Retry deadline (s)",
                         f"No retry starts after this many seconds (default {DEFAULT_RETRY_DEADLINE:g}).",
                     ),
+                    "webhook_public_key": {
+                        "label": "Webhook public key (PEM)",
+                        "description": "Pin VideoSDK's webhook signing key; empty fetches it from the API.",
+                        "schema": {"type": ["string", "null"]},
+                    },
                     "meeting_url_template": {
                         "label": "Meeting URL template",
                         "description": "Your meeting page with {room_id} where the room id goes; "
@@ -121,4 +142,30 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "extra-links": ["videosdk_provider.links.videosdk.VideoSDKRoomLink"],
+        "plugins": [
+            {"name": "videosdk", "plugin-class": "videosdk_provider.plugins.videosdk.VideoSDKPlugin"}
+        ],
+        "config": {
+            "videosdk": {
+                "description": "The VideoSDK webhook receiver in the API server (``/videosdk/webhooks``).",
+                "options": {
+                    "webhook_conn_id": _option(
+                        "Connection whose API gives (or whose extra pins) the webhook public key.",
+                        "string",
+                        "videosdk_default",
+                    ),
+                    "webhook_max_body_bytes": _option(
+                        "Longest webhook body accepted; longer ones are answered 413.", "integer", "262144"
+                    ),
+                    "webhook_rate_limit": _option(
+                        "Webhooks per second allowed per client address and API server worker.", "float", "20"
+                    ),
+                    "webhook_rate_burst": _option(
+                        "Webhooks a client address may send at once before the rate limit applies.",
+                        "integer",
+                        "100",
+                    ),
+                },
+            }
+        },
     }

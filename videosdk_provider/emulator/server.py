@@ -22,8 +22,9 @@ from videosdk_provider.emulator.events import EventBus
 from videosdk_provider.emulator.faults import Fault, FaultQueue
 from videosdk_provider.emulator.files import FILES_PREFIX, FileAnswer, FileStore
 from videosdk_provider.emulator.recording import RecordedRequest, RequestLog
-from videosdk_provider.emulator.resources import RESOURCES, Rooms, Sessions
+from videosdk_provider.emulator.resources import RESOURCES, Rooms, Sessions, Webhooks
 from videosdk_provider.emulator.scheduler import Scheduler
+from videosdk_provider.emulator.webhooks import DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, WebhookDeliverer
 
 DEFAULT_API_KEY = "emulator-api-key"
 DEFAULT_SECRET = "emulator-secret-for-local-tests-only-0123456789"
@@ -229,6 +230,8 @@ class VideoSDKEmulator:
         port: int = 0,
         latency: float = 0.0,
         minute_seconds: float = 60.0,
+        webhook_retries: int = DEFAULT_RETRIES,
+        webhook_retry_delay: float = DEFAULT_RETRY_DELAY,
     ) -> None:
         self._api_key = api_key
         self._secret = secret
@@ -248,6 +251,9 @@ class VideoSDKEmulator:
         self._resources = Resources(self._core, RESOURCES)
         self._rooms = self._resources.get(Rooms)
         self._sessions = self._resources.get(Sessions)
+        self._webhooks = self._resources.get(Webhooks).deliverer
+        self._webhooks.retries = webhook_retries
+        self._webhooks.retry_delay = webhook_retry_delay
         self._api = Api(self._resources.routes(), api_key=api_key, secret=secret)
         self._admin = AdminApi(self)
         self._faults = FaultQueue()
@@ -277,6 +283,7 @@ class VideoSDKEmulator:
             )
             self._thread.daemon = True
             self._thread.start()
+            self._webhooks.start()
             return self
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -292,6 +299,7 @@ class VideoSDKEmulator:
             if thread is not None:
                 thread.join(timeout)
             self._scheduler.close(timeout)
+            self._webhooks.stop(timeout)
 
     def __enter__(self) -> VideoSDKEmulator:
         return self.start()
@@ -341,6 +349,15 @@ class VideoSDKEmulator:
     def minute_seconds(self) -> float:
         """Real seconds per API minute, for ``autoCloseConfig.duration``."""
         return self._core.minute_seconds
+
+    @property
+    def webhooks(self) -> WebhookDeliverer:
+        """
+        Webhook delivery: the signing key (``signer.public_pem``), the log, replays and tampering.
+
+        Set ``retries`` and ``retry_delay`` on it to change how failed deliveries are retried.
+        """
+        return self._webhooks
 
     @property
     def events(self) -> EventBus:

@@ -11,9 +11,10 @@ from videosdk_provider.exceptions import VideoSDKAuthError
 from videosdk_provider.hooks.core import auth_failure
 from videosdk_provider.hooks.rooms import RoomsHookMixin
 from videosdk_provider.hooks.sessions import SessionsHookMixin
+from videosdk_provider.hooks.webhooks import WebhooksHookMixin
 
 
-class VideoSDKHook(RoomsHookMixin, SessionsHookMixin):
+class VideoSDKHook(RoomsHookMixin, SessionsHookMixin, WebhooksHookMixin):
     """
     Talk to the VideoSDK REST API with a connection's API key and secret.
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from videosdk_provider.emulator.resources.rooms import Rooms
 from videosdk_provider.emulator.resources.sessions import Sessions
+from videosdk_provider.emulator.resources.webhooks import Webhooks
 
-RESOURCES = (Rooms, Sessions)
+RESOURCES = (Rooms, Sessions, Webhooks)
 
-__all__ = ["RESOURCES", "Rooms", "Sessions"]
+__all__ = ["RESOURCES", "Rooms", "Sessions", "Webhooks"]
