@@ -7,6 +7,7 @@ import io
 import logging
 import socketserver
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -148,6 +149,16 @@ def test_the_query_string_of_a_signed_url_is_never_shown(
     assert "very-secret" not in str(raised.value)
     assert "very-secret" not in caplog.text
     assert "download interrupted at byte 0" in caplog.text
+
+
+def test_no_traceback_of_a_failed_signed_download_shows_its_query(
+    refusing_url: str, downloader: FileDownloader
+) -> None:
+    signed = f"{refusing_url}/room.mp4?X-Amz-Signature=very-secret-signature"
+    with pytest.raises(VideoSDKTransferError) as raised:
+        downloader.open(signed, label="recording")
+    assert "very-secret" not in "".join(traceback.format_exception(raised.value))
+    assert "connection failed (ConnectionError)" in str(raised.value)
 
 
 def test_public_url_drops_credentials_query_and_fragment() -> None:

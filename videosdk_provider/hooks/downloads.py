@@ -193,6 +193,8 @@ class RemoteFile:
                 self._failed(_Interrupted(f"connection failed ({type(error).__name__})"), start)
             except _Interrupted as interruption:
                 self._failed(interruption, start)
+            except requests.RequestException as error:  # its text holds the URL, query included
+                raise self._error(f"the request failed ({type(error).__name__})") from None
 
     def _checked(self, response: requests.Response, start: int) -> requests.Response:
         status = response.status_code
@@ -233,11 +235,11 @@ class RemoteFile:
         self._failures += 1
         settings = self._downloader
         of = f" of {self.size:,}" if self.size is not None else ""
-        if self._failures > settings.max_retries:
+        if self._failures > settings.max_retries:  # the transport error's text holds the URL's query
             raise self._error(
                 f"download failed after {self._failures} attempts, at byte {received:,}{of}: "
                 f"{interruption.reason}"
-            )
+            ) from None
         ceiling = min(settings.retry_backoff * 2.0 ** (self._failures - 1), settings.retry_backoff_max)
         wait = ceiling / 2 + random.uniform(0, ceiling / 2)
         if interruption.retry_after is not None:
