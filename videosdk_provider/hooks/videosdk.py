@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from videosdk_provider.exceptions import VideoSDKAuthError
 from videosdk_provider.hooks.core import auth_failure
+from videosdk_provider.hooks.hls import HlsHookMixin
+from videosdk_provider.hooks.livestreams import LivestreamsHookMixin
+from videosdk_provider.hooks.realtime_transcriptions import RealtimeTranscriptionsHookMixin
 from videosdk_provider.hooks.rooms import RoomsHookMixin
 from videosdk_provider.hooks.sessions import SessionsHookMixin
 
 
-class VideoSDKHook(RoomsHookMixin, SessionsHookMixin):
+class VideoSDKHook(
+    RoomsHookMixin,
+    SessionsHookMixin,
+    HlsHookMixin,
+    LivestreamsHookMixin,
+    RealtimeTranscriptionsHookMixin,
+):
     """
     Talk to the VideoSDK REST API with a connection's API key and secret.
 
