@@ -179,6 +179,15 @@ def test_stop_hls_refuses_an_empty_room_id_before_any_request(
     assert videosdk_emulator.requests == []
 
 
+def test_stop_hls_refuses_an_empty_hls_id_naming_the_argument(
+    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    with pytest.raises(InvalidRequestError, match="hls_id: expected a non-empty string"):
+        hook.stop_hls("abcd-efgh-ijkl", hls_id="")
+
+    assert videosdk_emulator.requests == []
+
+
 def test_iter_hls_lists_the_rooms_streams_newest_first_through_every_page(
     hook: VideoSDKHook, live_room: str, videosdk_emulator: VideoSDKEmulator
 ) -> None:

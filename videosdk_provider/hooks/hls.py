@@ -55,7 +55,11 @@ class HlsHookMixin(VideoSDKBaseHook):
         :return: ``stopped`` is False when no HLS was running (the API's "not started").
         """
         return send_stop(
-            self, "/v2/hls/end", stop_body(room_id, hls_id), what="HLS", reread="get_active_hls(room_id)"
+            self,
+            "/v2/hls/end",
+            stop_body(room_id, hls_id, id_argument="hls_id"),
+            what="HLS",
+            reread="get_active_hls(room_id)",
         )
 
     def get_active_hls(self, room_id: str) -> Hls | None:

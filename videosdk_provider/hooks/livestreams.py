@@ -17,7 +17,7 @@ from videosdk_provider.bodies.livestreams import build_start_livestream_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
 from videosdk_provider.hooks.media import media_query, send_stop, stop_body
-from videosdk_provider.models.livestreams import ACTIVE_LIVESTREAM_STATUSES, Livestream, stream_keys
+from videosdk_provider.models.livestreams import Livestream, is_running, stream_keys
 from videosdk_provider.models.stops import StopResult
 
 _AMBIGUOUS_START = Ambiguity(
@@ -72,7 +72,7 @@ class LivestreamsHookMixin(VideoSDKBaseHook):
         return send_stop(
             self,
             "/v2/livestreams/end",
-            stop_body(room_id, livestream_id),
+            stop_body(room_id, livestream_id, id_argument="livestream_id"),
             what="livestream",
             reread="get_active_livestream(room_id)",
         )
@@ -96,4 +96,4 @@ class LivestreamsHookMixin(VideoSDKBaseHook):
         The API has no "active livestream" call, so this walks the list until a running one shows.
         """
         livestreams = self.iter_livestreams(room_id=room_id, session_id=session_id)
-        return next((item for item in livestreams if item.get("status") in ACTIVE_LIVESTREAM_STATUSES), None)
+        return next((item for item in livestreams if is_running(item)), None)

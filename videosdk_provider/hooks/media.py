@@ -36,11 +36,11 @@ def media_query(
     return query
 
 
-def stop_body(room_id: object, stop_id: object = None) -> dict[str, Any]:
-    """Return ``{roomId, id?}`` (the Node SDK's stop body), both checked."""
+def stop_body(room_id: object, stop_id: object = None, *, id_argument: str = "id") -> dict[str, Any]:
+    """Return the Node SDK's stop body ``{roomId, id?}``, checked; ``id_argument`` names ``stop_id``."""
     check = Checker()
     check.identifier("room_id", room_id)
-    check.identifier("id", stop_id, optional=True)
+    check.identifier(id_argument, stop_id, optional=True)
     check.raise_problems()
     return {"roomId": room_id} | ({"id": stop_id} if stop_id is not None else {})
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-#: Statuses of an HLS stream that is still running (it can be stopped).
-ACTIVE_HLS_STATUSES = ("starting", "started", "playable")
-
 
 class Hls(TypedDict, total=False):
     """

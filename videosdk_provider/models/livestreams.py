@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-#: Statuses of a livestream that is still running (it can be stopped).
-ACTIVE_LIVESTREAM_STATUSES = ("starting", "started")
+#: Statuses of a livestream that no longer runs (compared in lower case).
+ENDED_LIVESTREAM_STATUSES = ("stopping", "stopped", "failed")
 #: What a stream key is replaced with wherever a livestream is shown.
 HIDDEN_STREAM_KEY = "***"
 
@@ -33,6 +33,13 @@ class Livestream(TypedDict, total=False):
     status: str
     start: str
     end: str | None
+
+
+def is_running(livestream: Mapping[str, Any]) -> bool:
+    """Whether a livestream still runs: it has no ``end`` and its status is not an ending one."""
+    status = livestream.get("status")
+    ended = isinstance(status, str) and status.lower() in ENDED_LIVESTREAM_STATUSES
+    return livestream.get("end") is None and not ended
 
 
 def stream_keys(livestream: Mapping[str, Any]) -> list[str]:
