@@ -53,13 +53,26 @@ def get_provider_info() -> dict[str, Any]:
                 "tags": ["service"],
             }
         ],
-        "hooks": [{"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.hooks.videosdk"]}],
+        "hooks": [
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.hooks.videosdk",
+                    "videosdk_provider.hooks.hls",
+                    "videosdk_provider.hooks.livestreams",
+                    "videosdk_provider.hooks.realtime_transcriptions",
+                ],
+            }
+        ],
         "operators": [
             {
                 "integration-name": "VideoSDK",
                 "python-modules": [
                     "videosdk_provider.operators.rooms",
                     "videosdk_provider.operators.sessions",
+                    "videosdk_provider.operators.hls",
+                    "videosdk_provider.operators.livestreams",
+                    "videosdk_provider.operators.realtime_transcriptions",
                 ],
             }
         ],
@@ -141,7 +154,10 @@ def get_provider_info() -> dict[str, Any]:
                 },
             }
         ],
-        "extra-links": ["videosdk_provider.links.videosdk.VideoSDKRoomLink"],
+        "extra-links": [
+            "videosdk_provider.links.videosdk.VideoSDKRoomLink",
+            "videosdk_provider.links.hls.VideoSDKHlsPlaybackLink",
+        ],
         "plugins": [
             {"name": "videosdk", "plugin-class": "videosdk_provider.plugins.videosdk.VideoSDKPlugin"}
         ],

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from videosdk_provider.exceptions import VideoSDKAuthError
 from videosdk_provider.hooks.core import auth_failure
+from videosdk_provider.hooks.hls import HlsHookMixin
+from videosdk_provider.hooks.livestreams import LivestreamsHookMixin
+from videosdk_provider.hooks.realtime_transcriptions import RealtimeTranscriptionsHookMixin
 from videosdk_provider.hooks.rooms import RoomsHookMixin
 from videosdk_provider.hooks.sessions import SessionsHookMixin
 from videosdk_provider.hooks.webhooks import WebhooksHookMixin
 
 
-class VideoSDKHook(RoomsHookMixin, SessionsHookMixin, WebhooksHookMixin):
+class VideoSDKHook(
+    RoomsHookMixin,
+    SessionsHookMixin,
+    HlsHookMixin,
+    LivestreamsHookMixin,
+    RealtimeTranscriptionsHookMixin,
+    WebhooksHookMixin,
+):
     """
     Talk to the VideoSDK REST API with a connection's API key and secret.
 

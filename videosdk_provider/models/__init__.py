@@ -7,7 +7,23 @@ for readers and checkers. Fields the API adds later are kept, never rejected.
 
 from __future__ import annotations
 
+from videosdk_provider.models.hls import Hls
+from videosdk_provider.models.livestreams import Livestream, LivestreamOutput
+from videosdk_provider.models.realtime_transcriptions import RealtimeTranscription
 from videosdk_provider.models.rooms import Room, RoomLinks
 from videosdk_provider.models.sessions import LatestSessions, Participant, ParticipantTimelog, Session
+from videosdk_provider.models.stops import StopResult
 
-__all__ = ["LatestSessions", "Participant", "ParticipantTimelog", "Room", "RoomLinks", "Session"]
+__all__ = [
+    "Hls",
+    "LatestSessions",
+    "Livestream",
+    "LivestreamOutput",
+    "Participant",
+    "ParticipantTimelog",
+    "RealtimeTranscription",
+    "Room",
+    "RoomLinks",
+    "Session",
+    "StopResult",
+]

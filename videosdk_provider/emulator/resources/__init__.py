@@ -7,10 +7,13 @@ subclass and list it in :data:`RESOURCES` after the resources it uses.
 
 from __future__ import annotations
 
+from videosdk_provider.emulator.resources.hls import Hls
+from videosdk_provider.emulator.resources.livestreams import Livestreams
+from videosdk_provider.emulator.resources.realtime_transcriptions import RealtimeTranscriptions
 from videosdk_provider.emulator.resources.rooms import Rooms
 from videosdk_provider.emulator.resources.sessions import Sessions
 from videosdk_provider.emulator.resources.webhooks import Webhooks
 
-RESOURCES = (Rooms, Sessions, Webhooks)
+RESOURCES = (Rooms, Sessions, Hls, Livestreams, RealtimeTranscriptions, Webhooks)
 
-__all__ = ["RESOURCES", "Rooms", "Sessions", "Webhooks"]
+__all__ = ["RESOURCES", "Hls", "Livestreams", "RealtimeTranscriptions", "Rooms", "Sessions", "Webhooks"]
