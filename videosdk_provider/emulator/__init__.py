@@ -6,17 +6,20 @@ Start it in-process with :class:`VideoSDKEmulator` (a context manager), from the
 ``videosdk_provider.emulator.pytest_plugin``. It checks tokens and request bodies with its own code,
 independent of the client's validation, stores rooms and sessions in memory, publishes
 webhook-style events (``session-started``...) on :attr:`VideoSDKEmulator.events`, records every API
-request (and the most it handled at once) and can inject faults (error statuses, delays, dropped
-connections).
+request (and the most it handled at once), serves recording and transcript files without API auth
+(``emulator.files``) and can inject faults (error statuses, delays, dropped connections, cut or
+slow downloads).
 
 Layout: ``api.py`` is the generic request/response/routing layer, ``core.py`` the state every
 resource shares, ``resources/<name>.py`` one API resource each (records and endpoint handlers),
-``events.py`` the event bus, ``server.py`` the HTTP transport and :class:`VideoSDKEmulator`.
+``events.py`` the event bus, ``files.py`` the file server, ``server.py`` the HTTP transport and
+:class:`VideoSDKEmulator`.
 """
 
 from __future__ import annotations
 
+from videosdk_provider.emulator.files import StoredFile
 from videosdk_provider.emulator.recording import RecordedRequest
 from videosdk_provider.emulator.server import DEFAULT_API_KEY, DEFAULT_SECRET, VideoSDKEmulator
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_SECRET", "RecordedRequest", "VideoSDKEmulator"]
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_SECRET", "RecordedRequest", "StoredFile", "VideoSDKEmulator"]

@@ -27,6 +27,13 @@ def _text(body: dict[str, Any], name: str, *, required: bool = True) -> str | No
     return value
 
 
+def _integer(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(400, "invalid_params", f"{name} must be an integer")
+    return value
+
+
 class AdminApi:
     """Routes ``/_emulator/...`` requests to the emulator's Python API."""
 
@@ -39,6 +46,7 @@ class AdminApi:
             ("POST", "/_emulator/participants/join"): self._join,
             ("POST", "/_emulator/participants/leave"): self._leave,
             ("POST", "/_emulator/faults"): self._add_fault,
+            ("POST", "/_emulator/files"): self._add_file,
             ("POST", "/_emulator/latency"): self._set_latency,
             ("GET", "/_emulator/requests"): self._requests,
             ("GET", "/_emulator/rooms"): self._rooms,
@@ -86,7 +94,12 @@ class AdminApi:
         return OK
 
     def _add_fault(self, body: dict[str, Any]) -> Any:
-        """Queue a fault: ``{"kind": "fail"|"delay"|"drop", "times"?, "path"?, "method"?, ...}``."""
+        """
+        Queue a fault: ``{"kind": "fail"|"delay"|"drop", "times"?, "path"?, "method"?, ...}``.
+
+        Downloads: ``{"kind": "cut_download", "after_bytes", "times"?}`` and
+        ``{"kind": "slow_download", "bytes_per_second"}`` (``null`` for full speed).
+        """
         kind = body.get("kind")
         times = body.get("times", 1)
         if not isinstance(times, int) or isinstance(times, bool):
@@ -112,9 +125,31 @@ class AdminApi:
             self.emulator.delay_next(float(seconds), times=times, path=path, method=method)
         elif kind == "drop":
             self.emulator.drop_after_processing(times=times, path=path, method=method)
+        elif kind == "cut_download":
+            self.emulator.cut_download_after(_integer(body, "after_bytes"), times=times)
+        elif kind == "slow_download":
+            rate = body.get("bytes_per_second")
+            if rate is not None and (not isinstance(rate, (int, float)) or isinstance(rate, bool)):
+                raise ApiError(400, "invalid_params", "bytes_per_second must be a number or null")
+            self.emulator.slow_download(rate)
         else:
-            raise ApiError(400, "invalid_params", "kind must be one of fail, delay, drop")
+            raise ApiError(
+                400, "invalid_params", "kind must be one of fail, delay, drop, cut_download, slow_download"
+            )
         return OK
+
+    def _add_file(self, body: dict[str, Any]) -> Any:
+        """Serve a file: ``{"name", "size"}`` (generated) or ``{"name", "content"}`` (text), ``"path"?``."""
+        content = body.get("content")
+        if content is not None and not isinstance(content, str):
+            raise ApiError(400, "invalid_params", "content must be a string")
+        stored = self.emulator.files.add(
+            str(_text(body, "name")),
+            size=None if content is not None else _integer(body, "size"),
+            content=None if content is None else content.encode(),
+            path=_text(body, "path", required=False),
+        )
+        return stored.to_json()
 
     def _set_latency(self, body: dict[str, Any]) -> Any:
         seconds = body.get("seconds")

@@ -20,6 +20,7 @@ from videosdk_provider.emulator.scheduler import Scheduler
 
 if TYPE_CHECKING:
     from videosdk_provider.emulator.api import Route
+    from videosdk_provider.emulator.files import FileStore
 
 
 class NotFoundError(KeyError):
@@ -52,19 +53,27 @@ def new_object_id(taken: Collection[str]) -> str:
 
 class Core:
     """
-    The lock, clock settings, timer and event bus every resource uses.
+    The lock, clock settings, timer, event bus and file server every resource uses.
 
     ``minute_seconds`` scales API minutes (``autoCloseConfig.duration``); ``base_url`` prefixes the
     links the API returns; ``scheduler`` runs deadlines and scripted timelines; ``events`` carries
-    the webhook-style events resources publish.
+    the webhook-style events resources publish; ``files`` serves the files that recordings and
+    transcriptions produce (``files.add(...)`` returns their ``fileUrl``).
     """
 
     def __init__(
-        self, scheduler: Scheduler, events: EventBus, *, minute_seconds: float = 60.0, base_url: str = ""
+        self,
+        scheduler: Scheduler,
+        events: EventBus,
+        *,
+        files: FileStore,
+        minute_seconds: float = 60.0,
+        base_url: str = "",
     ) -> None:
         self.lock = threading.RLock()
         self.scheduler = scheduler
         self.events = events
+        self.files = files
         self.minute_seconds = minute_seconds
         self.base_url = base_url
         self._seq = itertools.count()

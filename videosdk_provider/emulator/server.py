@@ -20,6 +20,7 @@ from videosdk_provider.emulator.auth import AuthError
 from videosdk_provider.emulator.core import Core, Resources
 from videosdk_provider.emulator.events import EventBus
 from videosdk_provider.emulator.faults import Fault, FaultQueue
+from videosdk_provider.emulator.files import FILES_PREFIX, FileAnswer, FileStore
 from videosdk_provider.emulator.recording import RecordedRequest, RequestLog
 from videosdk_provider.emulator.resources import RESOURCES, Rooms, Sessions
 from videosdk_provider.emulator.scheduler import Scheduler
@@ -89,7 +90,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Reads a request, asks the emulator for the answer and writes it in a single send."""
+    """Reads a request, asks the emulator for the answer and writes it: JSON in one send, files streamed."""
 
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -170,12 +171,12 @@ class _Handler(BaseHTTPRequestHandler):
         if response is None:
             self.close_connection = True  # drop: close without a response
             return
+        if isinstance(response, FileAnswer):
+            self._stream(response)
+            return
         self._write(response)
 
-    def _write(self, response: ApiResponse) -> None:
-        status = response.status
-        with_body = status not in NO_BODY_STATUSES and status >= 200
-        payload = json.dumps(response.body).encode() if with_body and response.body is not None else b""
+    def _head(self, status: int, headers: dict[str, str]) -> bytes:
         try:
             phrase = HTTPStatus(status).phrase
         except ValueError:
@@ -186,14 +187,30 @@ class _Handler(BaseHTTPRequestHandler):
             f"x-request-id: {uuid.uuid4()}",
             f"Connection: {'close' if self.close_connection else 'keep-alive'}",
         ]
+        lines.extend(f"{name}: {value}" for name, value in headers.items())
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _write(self, response: ApiResponse) -> None:
+        status = response.status
+        with_body = status not in NO_BODY_STATUSES and status >= 200
+        payload = json.dumps(response.body).encode() if with_body and response.body is not None else b""
+        headers: dict[str, str] = {}
         if with_body:
-            lines.append("Content-Type: application/json; charset=utf-8")
-            lines.append(f"Content-Length: {len(payload)}")
-        lines.extend(f"{name}: {value}" for name, value in response.headers.items())
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+            headers["Content-Type"] = "application/json; charset=utf-8"
+            headers["Content-Length"] = str(len(payload))
+        headers.update(response.headers)
         if self.command == "HEAD":
             payload = b""
-        self.wfile.write(head + payload)
+        self.wfile.write(self._head(status, headers) + payload)
+
+    def _stream(self, answer: FileAnswer) -> None:
+        """Send a file's headers, then its body piece by piece; close the connection when it is cut."""
+        if answer.cut:
+            self.close_connection = True
+        self.wfile.write(self._head(answer.status, answer.headers))
+        if answer.send_body:
+            for piece in answer.pieces(self.server.emulator._sleep):
+                self.wfile.write(piece)
 
 
 class VideoSDKEmulator:
@@ -220,8 +237,13 @@ class VideoSDKEmulator:
         self.latency = latency
         self._scheduler = Scheduler()
         self._events = EventBus()
+        self._files = FileStore(f"http://{host}:{port}")
         self._core = Core(
-            self._scheduler, self._events, minute_seconds=minute_seconds, base_url=f"http://{host}:{port}"
+            self._scheduler,
+            self._events,
+            files=self._files,
+            minute_seconds=minute_seconds,
+            base_url=f"http://{host}:{port}",
         )
         self._resources = Resources(self._core, RESOURCES)
         self._rooms = self._resources.get(Rooms)
@@ -247,7 +269,7 @@ class VideoSDKEmulator:
             self.port = int(server.server_address[1])
             url_host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
             self._url = f"http://{url_host}:{self.port}"
-            self._core.base_url = self._url
+            self._core.base_url = self._files.base_url = self._url
             self._stopping = threading.Event()
             self._server = server
             self._thread = threading.Thread(
@@ -329,7 +351,7 @@ class VideoSDKEmulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Answered (or dropped) API requests in arrival order; admin requests are not included."""
+        """Answered (or dropped) API and file requests in arrival order; admin requests are not included."""
         return self._log.snapshot()
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
@@ -354,12 +376,13 @@ class VideoSDKEmulator:
 
     def reset(self) -> None:
         """
-        Forget rooms, sessions, requests, faults, timers and :attr:`max_in_flight`; latency back to 0.
+        Forget rooms, sessions, files, requests, faults, timers and :attr:`max_in_flight`; latency to 0.
 
         Event subscriptions are kept.
         """
         self._scheduler.clear()
         self._resources.reset()
+        self._files.clear()
         self._faults.clear()
         self._log.clear()
         self.latency = 0.0
@@ -400,6 +423,27 @@ class VideoSDKEmulator:
     ) -> None:
         """Process the next ``times`` matching API requests, then close the connection unanswered."""
         self._faults.add(Fault("drop", times, path=path, method=method))
+
+    def cut_download_after(self, after_bytes: int, *, times: int = 1) -> None:
+        """Close the connection after ``after_bytes`` body bytes of the next ``times`` file downloads."""
+        self._files.cut_download_after(after_bytes, times=times)
+
+    def slow_download(self, bytes_per_second: float | None) -> None:
+        """Send every file body at this rate until :meth:`reset`; ``None`` restores full speed."""
+        self._files.slow_download(bytes_per_second)
+
+    # --- files -----------------------------------------------------------------------------------
+
+    @property
+    def files(self) -> FileStore:
+        """
+        Files served without API auth at ``/files/{fileId}/{name}``, as storage URLs are.
+
+        ``emulator.files.add("room.mp4", size=2**30)`` serves a generated 1 GiB recording;
+        ``add("transcript.txt", content=b"...")`` serves given bytes. Requests to them are recorded
+        with the API requests.
+        """
+        return self._files
 
     # --- sessions --------------------------------------------------------------------------------
 
@@ -450,11 +494,15 @@ class VideoSDKEmulator:
         """Sleep unless the emulator is stopping; returns False when interrupted by :meth:`stop`."""
         return seconds <= 0 or not self._stopping.wait(seconds)
 
-    def _answer(self, request: ApiRequest) -> ApiResponse | None:
+    def _answer(self, request: ApiRequest) -> ApiResponse | FileAnswer | None:
         """Answer one request; None means close the connection without a response."""
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin.handle(request)
         arrival = self._log.arrive()
+        if request.path.startswith(FILES_PREFIX):
+            answer = self._files.answer(request)
+            self._log.add(arrival, _record(request, None, answer.status))
+            return answer
         auth: dict[str, Any] | AuthError | None = None
         response: ApiResponse | None = None
         try:
@@ -472,7 +520,7 @@ class VideoSDKEmulator:
                         response = None
             return response
         finally:  # an unexpected error closes the connection unanswered: recorded as dropped
-            self._log.add(arrival, _record(request, auth, response))
+            self._log.add(arrival, _record(request, auth, None if response is None else response.status))
 
 
 def _fault_response(fault: Fault) -> ApiResponse:
@@ -486,7 +534,7 @@ def _fault_response(fault: Fault) -> ApiResponse:
 
 
 def _record(
-    request: ApiRequest, auth: dict[str, Any] | AuthError | None, response: ApiResponse | None
+    request: ApiRequest, auth: dict[str, Any] | AuthError | None, status: int | None
 ) -> RecordedRequest:
     body: Any = None
     if request.raw_body:
@@ -501,6 +549,6 @@ def _record(
         headers=dict(request.headers),
         body=body,
         raw_body=request.raw_body,
-        status=0 if response is None else response.status,
+        status=0 if status is None else status,
         token_claims=auth if isinstance(auth, dict) else None,
     )
