@@ -7,9 +7,12 @@ subclass and list it in :data:`RESOURCES` after the resources it uses.
 
 from __future__ import annotations
 
+from videosdk_provider.emulator.resources.participant_recordings import ParticipantRecordings
+from videosdk_provider.emulator.resources.post_transcriptions import PostTranscriptions
+from videosdk_provider.emulator.resources.recordings import Recordings
 from videosdk_provider.emulator.resources.rooms import Rooms
 from videosdk_provider.emulator.resources.sessions import Sessions
 
-RESOURCES = (Rooms, Sessions)
+RESOURCES = (Rooms, Sessions, PostTranscriptions, Recordings, ParticipantRecordings)
 
-__all__ = ["RESOURCES", "Rooms", "Sessions"]
+__all__ = ["RESOURCES", "ParticipantRecordings", "PostTranscriptions", "Recordings", "Rooms", "Sessions"]
