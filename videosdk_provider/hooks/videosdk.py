@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from videosdk_provider.exceptions import VideoSDKAuthError
 from videosdk_provider.hooks.core import auth_failure
+from videosdk_provider.hooks.participant_recordings import ParticipantRecordingsHookMixin
+from videosdk_provider.hooks.post_transcriptions import PostTranscriptionsHookMixin
+from videosdk_provider.hooks.recordings import RecordingsHookMixin
 from videosdk_provider.hooks.rooms import RoomsHookMixin
 from videosdk_provider.hooks.sessions import SessionsHookMixin
 
 
-class VideoSDKHook(RoomsHookMixin, SessionsHookMixin):
+class VideoSDKHook(
+    RoomsHookMixin,
+    SessionsHookMixin,
+    RecordingsHookMixin,
+    ParticipantRecordingsHookMixin,
+    PostTranscriptionsHookMixin,
+):
     """
     Talk to the VideoSDK REST API with a connection's API key and secret.
 

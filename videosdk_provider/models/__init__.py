@@ -7,7 +7,34 @@ for readers and checkers. Fields the API adds later are kept, never rejected.
 
 from __future__ import annotations
 
+from videosdk_provider.models.participant_recordings import (
+    MergedRecording,
+    MergeFile,
+    ParticipantRecording,
+    ParticipantRecordingFile,
+)
+from videosdk_provider.models.post_transcriptions import PostTranscription, TranscriptionState
+from videosdk_provider.models.recordings import Recording, RecordingFile, RecordingFileMeta, RecordingsState
 from videosdk_provider.models.rooms import Room, RoomLinks
 from videosdk_provider.models.sessions import LatestSessions, Participant, ParticipantTimelog, Session
+from videosdk_provider.models.stops import StopResult
 
-__all__ = ["LatestSessions", "Participant", "ParticipantTimelog", "Room", "RoomLinks", "Session"]
+__all__ = [
+    "LatestSessions",
+    "MergeFile",
+    "MergedRecording",
+    "Participant",
+    "ParticipantRecording",
+    "ParticipantRecordingFile",
+    "ParticipantTimelog",
+    "PostTranscription",
+    "Recording",
+    "RecordingFile",
+    "RecordingFileMeta",
+    "RecordingsState",
+    "Room",
+    "RoomLinks",
+    "Session",
+    "StopResult",
+    "TranscriptionState",
+]
