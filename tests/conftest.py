@@ -164,3 +164,11 @@ def refusing_url() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.fixture
+def live_room(hook_factory: Callable[..., Any], videosdk_emulator: Any) -> dict[str, Any]:
+    """Create a room where Ada is in an ongoing session; ``session`` holds that session."""
+    room = dict(hook_factory().create_room())
+    room["session"] = videosdk_emulator.join(room["roomId"], "ada", "Ada")
+    return room

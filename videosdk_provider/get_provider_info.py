@@ -43,21 +43,46 @@ def get_provider_info() -> dict[str, Any]:
                 "tags": ["service"],
             }
         ],
-        "hooks": [{"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.hooks.videosdk"]}],
+        "hooks": [
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.hooks.videosdk",
+                    "videosdk_provider.hooks.recordings",
+                    "videosdk_provider.hooks.participant_recordings",
+                    "videosdk_provider.hooks.post_transcriptions",
+                ],
+            }
+        ],
         "operators": [
             {
                 "integration-name": "VideoSDK",
                 "python-modules": [
                     "videosdk_provider.operators.rooms",
                     "videosdk_provider.operators.sessions",
+                    "videosdk_provider.operators.recordings",
                 ],
             }
         ],
         "sensors": [
-            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.sensors.sessions"]}
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.sensors.sessions",
+                    "videosdk_provider.sensors.recordings",
+                    "videosdk_provider.sensors.post_transcriptions",
+                ],
+            }
         ],
         "triggers": [
-            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.triggers.sessions"]}
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.triggers.sessions",
+                    "videosdk_provider.triggers.recordings",
+                    "videosdk_provider.triggers.post_transcriptions",
+                ],
+            }
         ],
         "connection-types": [
             {

@@ -1,28 +1,18 @@
-"""Fixtures for the hook's media tests: a hook on the emulator and a room with a live session."""
+"""Fixtures for the hook's media tests: a hook on the emulator and a wait for asynchronous results."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 
 @pytest.fixture
 def hook(hook_factory: Callable[..., VideoSDKHook]) -> VideoSDKHook:
     return hook_factory()
-
-
-@pytest.fixture
-def live_room(hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator) -> dict[str, Any]:
-    """Create a room where Ada is in an ongoing session; ``session`` holds that session."""
-    room = dict(hook.create_room())
-    room["session"] = videosdk_emulator.join(room["roomId"], "ada", "Ada")
-    return room
 
 
 WaitUntil = Callable[[Callable[[], bool]], bool]
