@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from videosdk_provider.bodies.checking import Checker, shown
+from videosdk_provider.bodies.checking import Checker, is_deferred, shown
 from videosdk_provider.bodies.pieces import (
     MAX_AUTO_START_GRID_SIZE,
     check_events,
@@ -23,6 +23,9 @@ from videosdk_provider.exceptions import InvalidRequestError
 
 AUTO_CLOSE_TYPES = ("session-ends", "session-end-and-deactivate")
 MAX_WEBHOOK_URL_LENGTH = 512
+#: Distinct argument sets already found valid at parse time; forgotten wholesale when full.
+_MAX_REMEMBERED = 1024
+_valid_at_parse_time: set[str] = set()
 
 #: Create Room body fields that have their own operator argument, by argument name.
 ROOM_FIELDS: dict[str, str] = {
@@ -216,3 +219,41 @@ def build_room_body(
     check_room_body(check, body)
     check.raise_problems()
     return body
+
+
+def check_room_arguments_at_parse_time(
+    *,
+    custom_room_id: object = None,
+    webhook: object = None,
+    auto_close_config: object = None,
+    auto_start_config: object = None,
+    extra_body: object = None,
+) -> None:
+    """
+    Check Create Room operator arguments as a DAG file is parsed, as :func:`build_room_body` would.
+
+    A DAG file usually repeats a few configurations across many tasks, so each distinct set of
+    config arguments is checked once: it is remembered by its ``repr`` once found valid (the
+    ``repr`` of plain JSON values tells them apart exactly; a run-time object such as an XCom
+    reference is skipped at parse time anyway). A ``customRoomId`` that is plainly fine (unset, a
+    template, a non-blank string) needs no further work; anything else takes the full check.
+    """
+    key = repr((webhook, auto_close_config, auto_start_config, extra_body))
+    plain_id = (
+        custom_room_id is None
+        or is_deferred(custom_room_id)
+        or (isinstance(custom_room_id, str) and custom_room_id.strip() != "")
+    )
+    if plain_id and key in _valid_at_parse_time:
+        return
+    build_room_body(
+        custom_room_id=custom_room_id,
+        webhook=webhook,
+        auto_close_config=auto_close_config,
+        auto_start_config=auto_start_config,
+        extra_body=extra_body,
+        at_parse_time=True,
+    )
+    if len(_valid_at_parse_time) >= _MAX_REMEMBERED:
+        _valid_at_parse_time.clear()
+    _valid_at_parse_time.add(key)

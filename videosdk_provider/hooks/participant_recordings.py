@@ -26,7 +26,7 @@ _PARTICIPANT = "/v2/recordings/participant"
 _TRACK = "/v2/recordings/participant/track"
 _MERGE = "/v2/recordings/participant/merge"
 _LIST_HINT = "iter_participant_recordings(room_id=..., participant_id=...)"
-_AMBIGUOUS_START = Ambiguity(
+_AMBIGUOUS_PARTICIPANT_START = Ambiguity(
     hint="the recording may or may not have started, so the request was not repeated; "
     f"{_LIST_HINT} or iter_track_recordings(...) tells whether one runs before starting it again"
 )
@@ -79,7 +79,11 @@ class ParticipantRecordingsHookMixin(VideoSDKBaseHook):
             webhook_url=webhook_url,
             bucket_dir_path=bucket_dir_path,
         )
-        return str(self.request("POST", f"{_PARTICIPANT}/start", json_body=body, ambiguity=_AMBIGUOUS_START))
+        return str(
+            self.request(
+                "POST", f"{_PARTICIPANT}/start", json_body=body, ambiguity=_AMBIGUOUS_PARTICIPANT_START
+            )
+        )
 
     def stop_participant_recording(self, room_id: str, participant_id: str) -> StopResult:
         """Stop a participant's recording; never repeated; "not started" gives ``stopped: False``."""
@@ -110,7 +114,9 @@ class ParticipantRecordingsHookMixin(VideoSDKBaseHook):
             webhook_url=webhook_url,
             bucket_dir_path=bucket_dir_path,
         )
-        return str(self.request("POST", f"{_TRACK}/start", json_body=body, ambiguity=_AMBIGUOUS_START))
+        return str(
+            self.request("POST", f"{_TRACK}/start", json_body=body, ambiguity=_AMBIGUOUS_PARTICIPANT_START)
+        )
 
     def stop_track_recording(self, room_id: str, participant_id: str, kind: str) -> StopResult:
         """Stop a participant's track recording; "not started" gives ``stopped: False``."""

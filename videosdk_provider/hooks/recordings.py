@@ -12,7 +12,7 @@ from videosdk_provider.hooks.media import media_query, send_stop, stop_body
 from videosdk_provider.models.recordings import Recording
 from videosdk_provider.models.stops import StopResult
 
-_AMBIGUOUS_START = Ambiguity(
+_AMBIGUOUS_RECORDING_START = Ambiguity(
     hint="the recording may or may not have started, so the request was not repeated; "
     "iter_recordings(room_id=...) tells whether one runs before starting it again"
 )
@@ -57,7 +57,9 @@ class RecordingsHookMixin(VideoSDKBaseHook):
             aws_dir_path=aws_dir_path,
             pre_signed_url=pre_signed_url,
         )
-        answer = self.request("POST", "/v2/recordings/start", json_body=body, ambiguity=_AMBIGUOUS_START)
+        answer = self.request(
+            "POST", "/v2/recordings/start", json_body=body, ambiguity=_AMBIGUOUS_RECORDING_START
+        )
         return str(answer)
 
     def stop_recording(self, room_id: str, *, recording_id: str | None = None) -> StopResult:

@@ -10,7 +10,11 @@ from airflow.sdk import BaseOperator
 
 from videosdk_provider._compat import AirflowFailException, AirflowSkipException
 from videosdk_provider.bodies.checking import Checker, check_ids
-from videosdk_provider.bodies.rooms import build_room_body, validate_room_bodies
+from videosdk_provider.bodies.rooms import (
+    build_room_body,
+    check_room_arguments_at_parse_time,
+    validate_room_bodies,
+)
 from videosdk_provider.constants import DEFAULT_CONN_ID
 from videosdk_provider.exceptions import VideoSDKBatchError
 from videosdk_provider.links.videosdk import VideoSDKRoomLink
@@ -80,20 +84,23 @@ class CreateRoomOperator(VideoSDKHookMixin, BaseOperator):
         self.auto_start_config = auto_start_config
         self.extra_body = extra_body
         self.videosdk_conn_id = videosdk_conn_id
-        self._body(at_parse_time=True)
+        check_room_arguments_at_parse_time(
+            custom_room_id=custom_room_id,
+            webhook=webhook,
+            auto_close_config=auto_close_config,
+            auto_start_config=auto_start_config,
+            extra_body=extra_body,
+        )
 
-    def _body(self, *, at_parse_time: bool = False) -> dict[str, Any]:
-        return build_room_body(
+    def execute(self, context: Context) -> str:
+        body = build_room_body(
             custom_room_id=self.custom_room_id,
             webhook=self.webhook,
             auto_close_config=self.auto_close_config,
             auto_start_config=self.auto_start_config,
             extra_body=self.extra_body,
-            at_parse_time=at_parse_time,
         )
-
-    def execute(self, context: Context) -> str:
-        room = self.hook.create_room(**self._body())
+        room = self.hook.create_room(**body)
         room_id = room["roomId"]
         if self.do_xcom_push:
             context["ti"].xcom_push(key="room", value=dict(room))

@@ -15,7 +15,7 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 from airflow.sdk.exceptions import AirflowException
 
 from videosdk_provider._compat import AirflowFailException, AirflowSensorTimeout, AirflowSkipException, conf
-from videosdk_provider.constants import DEFAULT_CONN_ID
+from videosdk_provider.constants import DEFAULT_CONN_ID, DEFERRAL_GRACE_SECONDS
 from videosdk_provider.exceptions import TRANSIENT_ERRORS
 from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from videosdk_provider.triggers.base import VideoSDKWaitTrigger, WaitOutcome
-
-#: Extra time the triggerer allows a deferred wait past the sensor's timeout, as a safety net:
-#: the trigger reports the timeout itself, with a clearer message.
-_DEFERRAL_GRACE_SECONDS = 60
 
 
 class VideoSDKWaitSensor(VideoSDKHookMixin, BaseSensorOperator):
@@ -78,7 +74,7 @@ class VideoSDKWaitSensor(VideoSDKHookMixin, BaseSensorOperator):
         self.defer(
             trigger=self._trigger(timeout_at),
             method_name="execute_complete",
-            timeout=timedelta(seconds=max(0.0, timeout_at - time.time()) + _DEFERRAL_GRACE_SECONDS),
+            timeout=timedelta(seconds=max(0.0, timeout_at - time.time()) + DEFERRAL_GRACE_SECONDS),
         )
 
     def poke(self, context: Context) -> PokeReturnValue:
