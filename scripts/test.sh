@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/_env.sh"
 cd "$REPO_ROOT"
+ensure_uv  # here, not only inside make_venv's subshells: the packaging tests run uv too
 
 versions=(${AIRFLOW_VERSIONS:-$LATEST_AIRFLOW $OLDEST_AIRFLOW})
 failed=()

@@ -15,8 +15,9 @@ from collections import defaultdict
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "videosdk_provider"
-#: The only modules that may speak HTTP, sign tokens or retry.
-TRANSPORT_MODULES = {"hooks/core.py"}
+#: The only modules that may speak HTTP, sign tokens or retry: the API's transport, and the
+#: transport of storage URLs (file downloads, which never carry the token).
+TRANSPORT_MODULES = {"hooks/core.py", "hooks/downloads.py"}
 TRANSPORT_LIBRARIES = ("requests", "httpx", "urllib3", "tenacity", "jwt")
 
 

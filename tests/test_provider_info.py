@@ -95,6 +95,8 @@ def test_declared_modules_import() -> None:
         for item in info.get(section, []):
             for module in item["python-modules"]:
                 importlib.import_module(module)
+    for transfer in info["transfers"]:
+        importlib.import_module(transfer["python-module"])
 
 
 def _numeric_fields(connection_type: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -170,3 +170,23 @@ class VideoSDKUnsafeBatchError(VideoSDKBatchError, AirflowFailException):
 
     Airflow does not retry it: a retry would create the rooms of those items again.
     """
+
+
+class VideoSDKTransferError(AirflowException):
+    """
+    Copying a session's file failed: downloading it from its storage URL, or writing the copy.
+
+    The message names the file (``label``, e.g. ``room recording rec-1``) and, for downloads, the URL
+    without its query string: storage URLs are often pre-signed, and their query is a credential.
+    """
+
+    def __init__(self, message: str, *, label: str, url: str = "", status: int | None = None) -> None:
+        self.label = label
+        self.url = url
+        self.status = status
+        self.message = message
+        super().__init__(f"{label}: {message}" + (f" ({url})" if url else ""))
+
+
+class VideoSDKFileNotFoundError(VideoSDKTransferError):
+    """404 or 410 from a file's storage URL: it was deleted (or expired) after it was listed."""

@@ -84,6 +84,13 @@ def get_provider_info() -> dict[str, Any]:
                 ],
             }
         ],
+        "transfers": [
+            {
+                "source-integration-name": "VideoSDK",
+                "target-integration-name": "Common IO",
+                "python-module": "videosdk_provider.transfers.videosdk_to_object_storage",
+            }
+        ],
         "connection-types": [
             {
                 "connection-type": CONN_TYPE,

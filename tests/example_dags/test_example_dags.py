@@ -14,7 +14,7 @@ import pytest
 
 from videosdk_provider.emulator import VideoSDKEmulator
 
-EXAMPLE_DAGS = Path(__file__).resolve().parent.parent / "example_dags"
+EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 RUN_AFTER = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.timezone.utc)
 RunDag = Callable[..., Any]
 
