@@ -17,7 +17,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,6 +173,47 @@ def refusing_url() -> Iterator[str]:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
+@dataclass
+class WebhookSink:
+    """A loopback webhook endpoint: keeps each POST's body and signature; answers ``statuses``, then 200."""
+
+    url: str
+    received: list[tuple[bytes, str]] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+
+    def event_types(self) -> list[str]:
+        """Return the ``webhookType`` of each body received, in arrival order."""
+        return [json.loads(body)["webhookType"] for body, _ in self.received]
+
+
+@pytest.fixture
+def webhook_sink() -> Iterator[WebhookSink]:
+    """Serve a :class:`WebhookSink` on 127.0.0.1 for one test."""
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with lock:
+                sink.received.append((body, self.headers.get("videosdk-signature", "")))
+                status = sink.statuses.pop(0) if sink.statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Stay quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    sink = WebhookSink(f"http://127.0.0.1:{server.server_address[1]}/hook")
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield sink
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
 # Hooks, rooms, and emulator actions while a DAG run waits
 
 WATCH_TIMEOUT = 60.0
@@ -252,7 +294,7 @@ def room(hook: VideoSDKHook) -> dict[str, Any]:
 
 
 @pytest.fixture
-def live_room(hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator) -> dict[str, Any]:
+def joined_room(hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator) -> dict[str, Any]:
     """Create a room where Ada is in an ongoing session; ``session`` holds that session."""
     room = dict(hook.create_room())
     room["session"] = videosdk_emulator.join(room["roomId"], "ada", "Ada")

@@ -16,6 +16,7 @@ import videosdk_provider
 from videosdk_provider.exceptions import InvalidRequestError
 from videosdk_provider.get_provider_info import get_provider_info
 from videosdk_provider.hooks.videosdk import VideoSDKHook
+from videosdk_provider.webhooks.receiver import PINNED_KEY_EXTRA
 
 
 @pytest.fixture
@@ -76,12 +77,12 @@ def test_the_form_shows_the_port_since_the_hook_uses_it(connection_type: dict[st
     assert "non-standard port" in behaviour["placeholders"]["port"]
 
 
-def test_the_form_fields_are_exactly_the_extras_the_hook_and_the_room_link_read(
+def test_the_form_fields_are_exactly_the_extras_the_hook_the_room_link_and_the_receiver_read(
     connection_type: dict[str, Any],
 ) -> None:
     # Each hook argument but the connection id and the pool size falls back to the extra of its name.
     settings = set(inspect.signature(VideoSDKHook).parameters) - {"videosdk_conn_id", "pool_size"}
-    assert settings | {"meeting_url_template"} == set(connection_type["conn-fields"])
+    assert settings | {"meeting_url_template", PINNED_KEY_EXTRA} == set(connection_type["conn-fields"])
     for field in connection_type["conn-fields"].values():
         assert field["label"]
         assert "type" in field["schema"]

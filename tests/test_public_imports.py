@@ -33,6 +33,13 @@ PUBLIC_NAMES = [
     ("videosdk_provider.emulator.pytest_plugin", "videosdk_emulator"),
     ("videosdk_provider.emulator.pytest_plugin", "videosdk_connection"),
     ("videosdk_provider.get_provider_info", "get_provider_info"),
+    ("videosdk_provider.webhooks", "videosdk_event_asset"),
+    ("videosdk_provider.webhooks", "videosdk_event_data"),
+    ("videosdk_provider.webhooks", "verify_signature"),
+    ("videosdk_provider.webhooks", "parse_event"),
+    ("videosdk_provider.triggers.events", "VideoSDKEventTrigger"),
+    ("videosdk_provider.triggers.events", "videosdk_event_watcher"),
+    ("videosdk_provider.plugins.videosdk", "VideoSDKPlugin"),
 ]
 
 

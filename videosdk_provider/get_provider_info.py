@@ -29,6 +29,16 @@ def _number_field(
     }
 
 
+def _option(description: str, kind: str, default: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "version_added": "0.2.0",
+        "type": kind,
+        "example": None,
+        "default": default,
+    }
+
+
 def get_provider_info() -> dict[str, Any]:
     """Describe the provider: its hook, operators, connection type and connection form."""
     return {
@@ -51,6 +61,9 @@ def get_provider_info() -> dict[str, Any]:
                     "videosdk_provider.hooks.recordings",
                     "videosdk_provider.hooks.participant_recordings",
                     "videosdk_provider.hooks.post_transcriptions",
+                    "videosdk_provider.hooks.hls",
+                    "videosdk_provider.hooks.livestreams",
+                    "videosdk_provider.hooks.realtime_transcriptions",
                 ],
             }
         ],
@@ -61,6 +74,9 @@ def get_provider_info() -> dict[str, Any]:
                     "videosdk_provider.operators.rooms",
                     "videosdk_provider.operators.sessions",
                     "videosdk_provider.operators.recordings",
+                    "videosdk_provider.operators.hls",
+                    "videosdk_provider.operators.livestreams",
+                    "videosdk_provider.operators.realtime_transcriptions",
                 ],
             }
         ],
@@ -81,6 +97,7 @@ def get_provider_info() -> dict[str, Any]:
                     "videosdk_provider.triggers.sessions",
                     "videosdk_provider.triggers.recordings",
                     "videosdk_provider.triggers.post_transcriptions",
+                    "videosdk_provider.triggers.events",
                 ],
             }
         ],
@@ -136,6 +153,11 @@ def get_provider_info() -> dict[str, Any]:
                         "Retry deadline (s)",
                         f"No retry starts after this many seconds (default {DEFAULT_RETRY_DEADLINE:g}).",
                     ),
+                    "webhook_public_key": {
+                        "label": "Webhook public key (PEM)",
+                        "description": "Pin VideoSDK's webhook signing key; empty fetches it from the API.",
+                        "schema": {"type": ["string", "null"]},
+                    },
                     "meeting_url_template": {
                         "label": "Meeting URL template",
                         "description": "Your meeting page with {room_id} where the room id goes; "
@@ -145,5 +167,34 @@ def get_provider_info() -> dict[str, Any]:
                 },
             }
         ],
-        "extra-links": ["videosdk_provider.links.videosdk.VideoSDKRoomLink"],
+        "extra-links": [
+            "videosdk_provider.links.videosdk.VideoSDKRoomLink",
+            "videosdk_provider.links.hls.VideoSDKHlsPlaybackLink",
+        ],
+        "plugins": [
+            {"name": "videosdk", "plugin-class": "videosdk_provider.plugins.videosdk.VideoSDKPlugin"}
+        ],
+        "config": {
+            "videosdk": {
+                "description": "The VideoSDK webhook receiver in the API server (``/videosdk/webhooks``).",
+                "options": {
+                    "webhook_conn_id": _option(
+                        "Connection whose API gives (or whose extra pins) the webhook public key.",
+                        "string",
+                        "videosdk_default",
+                    ),
+                    "webhook_max_body_bytes": _option(
+                        "Longest webhook body accepted; longer ones are answered 413.", "integer", "262144"
+                    ),
+                    "webhook_rate_limit": _option(
+                        "Webhooks per second allowed per client address and API server worker.", "float", "20"
+                    ),
+                    "webhook_rate_burst": _option(
+                        "Webhooks a client address may send at once before the rate limit applies.",
+                        "integer",
+                        "100",
+                    ),
+                },
+            }
+        },
     }

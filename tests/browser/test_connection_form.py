@@ -129,11 +129,12 @@ def test_videosdk_is_a_connection_type(browser: Any, airflow_server: Any) -> Non
 
 
 @declarative_form
-def test_the_form_asks_for_base_url_api_key_and_secret_and_hides_the_rest(form_page: Any) -> None:
+def test_the_form_asks_for_base_url_port_api_key_and_secret_and_hides_the_schema(form_page: Any) -> None:
     fields = _visible_fields(form_page)
     standard = {label: field.get_attribute("name") for label, field in fields.items()}
-    assert {"Base URL": "host", "API key": "login", "Secret": "password"}.items() <= standard.items()
-    assert not {"Schema", "Port", "Host", "Login", "Password"} & fields.keys()
+    expected = {"Base URL": "host", "Port": "port", "API key": "login", "Secret": "password"}
+    assert expected.items() <= standard.items()
+    assert not {"Schema", "Host", "Login", "Password"} & fields.keys()
 
 
 @declarative_form
@@ -149,6 +150,7 @@ def test_placeholders_show_what_to_enter(form_page: Any) -> None:
     assert placeholders["Base URL"] == "https://api.videosdk.live"
     assert placeholders["API key"] == "API key from the VideoSDK dashboard"
     assert placeholders["Secret"] == "secret from the VideoSDK dashboard"
+    assert placeholders["Port"] == "only for a base URL on a non-standard port"
 
 
 @declarative_form

@@ -18,11 +18,11 @@ WaitUntil = Callable[[Callable[[], bool]], bool]
 
 @pytest.fixture
 def transcribed_session(
-    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any]
+    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
 ) -> dict[str, Any]:
     """Record the live room's session with transcription and summary, then end it."""
-    hook.start_recording(live_room["roomId"], transcription={"enabled": True, "summary": {"enabled": True}})
-    return videosdk_emulator.end_session(live_room["roomId"])
+    hook.start_recording(joined_room["roomId"], transcription={"enabled": True, "summary": {"enabled": True}})
+    return videosdk_emulator.end_session(joined_room["roomId"])
 
 
 def test_iter_post_transcriptions_of_a_session(

@@ -63,7 +63,7 @@ def test_operators_that_return_no_usable_room_show_no_link(operator: type[Any]) 
 
 def test_the_link_is_registered_with_its_template_field() -> None:
     info = get_provider_info()
-    assert info["extra-links"] == [f"{VideoSDKRoomLink.__module__}.{VideoSDKRoomLink.__name__}"]
+    assert f"{VideoSDKRoomLink.__module__}.{VideoSDKRoomLink.__name__}" in info["extra-links"]
     field = info["connection-types"][0]["conn-fields"]["meeting_url_template"]
     assert "{room_id}" in field["description"]
 

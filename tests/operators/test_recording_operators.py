@@ -47,9 +47,13 @@ def test_stop_literals_are_checked_when_the_dag_is_parsed() -> None:
 
 
 def test_start_and_stop_return_what_the_api_answers_and_stopping_twice_is_safe(
-    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any]
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
 ) -> None:
-    conf = {"room_id": live_room["roomId"], "session_id": live_room["session"]["id"], "prompt": "Decisions"}
+    conf = {
+        "room_id": joined_room["roomId"],
+        "session_id": joined_room["session"]["id"],
+        "prompt": "Decisions",
+    }
     result = run_dag("recording_lifecycle_poke", run_conf=conf)
     assert result.xcom("start") == "Recording started successfully"
     assert result.xcom("stop") == {"stopped": True, "message": "Recording stopped successfully"}
@@ -58,16 +62,16 @@ def test_start_and_stop_return_what_the_api_answers_and_stopping_twice_is_safe(
     assert "not started" in stopped_again["message"]
     [sent] = videosdk_emulator.requests_to("POST", "/v2/recordings/start")
     assert sent.body == {
-        "roomId": live_room["roomId"],
+        "roomId": joined_room["roomId"],
         "config": {"layout": {"type": "GRID", "gridSize": 2}, "quality": "high"},
         "transcription": {"enabled": True, "summary": {"enabled": True, "prompt": "Decisions"}},
     }
 
 
 def test_stop_fails_when_asked_to_and_nothing_records(
-    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any]
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
 ) -> None:
-    result = run_dag("recording_stop_strict", run_conf={"room_id": live_room["roomId"]})
+    result = run_dag("recording_stop_strict", run_conf={"room_id": joined_room["roomId"]})
     assert result.task_states == {"stop": "failed"}
     assert len(videosdk_emulator.requests_to("POST", "/v2/recordings/end")) == 1
 

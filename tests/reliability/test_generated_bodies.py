@@ -14,6 +14,7 @@ The counts are fixed (``max_examples``) and generation is deterministic (``deran
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -590,3 +591,318 @@ def test_generated_invalid_recording_bodies_are_refused_before_any_request_namin
         for kind in possible_mutations(contract, arguments=True)
     }
     assert set(ran) == expected
+
+
+# HLS, livestream and realtime transcription start bodies (the same approach, on their contracts).
+# Their bodies go through the hook's start methods, whose ``roomId`` is a live room's, added here;
+# the generated part is every other field. Output items are reported as ``outputs[0].url``.
+
+STREAM_VALID_EXAMPLES = 60
+STREAM_INVALID_EXAMPLES = 200
+STREAM_MIN_COVERAGE = 10
+
+
+@dataclass(frozen=True)
+class RtmpUrl:
+    """An rtmp:// or rtmps:// URL."""
+
+
+@dataclass(frozen=True)
+class StreamKey:
+    """A non-empty string that is a secret: never shown in a problem."""
+
+
+@dataclass(frozen=True)
+class NonEmptyList:
+    """A list of at least one ``item``."""
+
+    item: Object
+
+
+StreamNode = Node | RtmpUrl | StreamKey | NonEmptyList
+
+STREAM_LAYOUT = Object({**LAYOUT.fields, "gridSize": Integer(1, 25)})
+HLS_CONTRACT = Object(
+    {
+        "config": Object(
+            {**OUTPUT_CONFIG, "layout": STREAM_LAYOUT, "recording": Object({"enabled": Boolean()})}
+        ),
+        "templateUrl": Url(),
+        "transcription": TRANSCRIPTION,
+        "summary": Object({"enabled": Boolean(), "prompt": Text()}),
+    }
+)
+LIVESTREAM_CONTRACT = Object(
+    {
+        "outputs": NonEmptyList(
+            Object({"url": RtmpUrl(), "streamKey": StreamKey()}, required=("url", "streamKey"))
+        ),
+        "config": Object({"layout": STREAM_LAYOUT, "theme": Choice(("DARK", "LIGHT", "DEFAULT"))}),
+        "templateUrl": Url(),
+    },
+    required=("outputs",),
+)
+REALTIME_TRANSCRIPTION_CONTRACT = Object({"webhookUrl": Url()})
+
+stream_keys = st.text(string.ascii_letters + string.digits, min_size=12, max_size=24).map("sk-{}".format)
+rtmp_urls = st.builds(
+    "{}://{}/{}".format,
+    st.sampled_from(["rtmp", "rtmps"]),
+    st.sampled_from(["a.rtmp.youtube.com", "live-api-s.facebook.com:443", "127.0.0.1:1935"]),
+    st.text(string.ascii_letters + string.digits + "-_/", max_size=20),
+)
+
+
+def stream_valid(node: StreamNode) -> st.SearchStrategy[Any]:
+    """Return a strategy for values that satisfy ``node`` of a stream contract."""
+    if isinstance(node, Object):
+        return st.fixed_dictionaries(
+            {key: stream_valid(node.fields[key]) for key in node.required},
+            optional={
+                key: stream_valid(child) for key, child in node.fields.items() if key not in node.required
+            },
+        )
+    if isinstance(node, NonEmptyList):
+        return st.lists(stream_valid(node.item), min_size=1, max_size=3)
+    if isinstance(node, RtmpUrl):
+        return rtmp_urls
+    if isinstance(node, StreamKey):
+        return stream_keys
+    return valid(node)
+
+
+@dataclass
+class StreamSite:
+    """A field of a stream body: its keys (names and list indexes), value and contract node."""
+
+    keys: tuple[str | int, ...]
+    value: Any
+    node: StreamNode
+
+    @property
+    def path(self) -> str:
+        text = ""
+        for key in self.keys:
+            text += f"[{key}]" if isinstance(key, int) else f".{key}" if text else key
+        return text
+
+
+def stream_sites(value: Any, node: StreamNode, keys: tuple[str | int, ...] = ()) -> Iterator[StreamSite]:
+    """Yield every field of a stream body below the root, list items included, with its node."""
+    if keys:
+        yield StreamSite(keys, value, node)
+    if isinstance(node, Object):
+        for key, child in value.items():
+            yield from stream_sites(child, node.fields[key], (*keys, key))
+    if isinstance(node, NonEmptyList):
+        for index, item in enumerate(value):
+            yield from stream_sites(item, node.item, (*keys, index))
+
+
+def replaced_at(body: Any, keys: tuple[str | int, ...], value: Any) -> Any:
+    """Return a copy of ``body`` with the value at ``keys`` (names and list indexes) replaced."""
+    head, *rest = keys
+    new = replaced_at(body[head], tuple(rest), value) if rest else value
+    if isinstance(body, list):
+        assert isinstance(head, int)
+        return [*body[:head], new, *body[head + 1 :]]
+    return {**body, head: new}
+
+
+def generated_stream_keys(value: Any) -> list[str]:
+    """Return the generated stream keys anywhere in a body, misplaced ones included."""
+    if isinstance(value, str):
+        return re.findall(r"sk-[A-Za-z0-9]+", value)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    return [key for item in items for key in generated_stream_keys(item)]
+
+
+STREAM_MUTATIONS = (
+    "wrong type",
+    "out of range",
+    "unknown key",
+    "bad enum",
+    "missing required key",
+    "misplaced stream key",
+)
+
+
+def stream_applicable(site: StreamSite) -> list[str]:
+    """List the kinds of mutation that make sense for this field of a stream body."""
+    node = site.node
+    kinds = ["wrong type"]
+    if isinstance(node, (Text, Url, Integer, RtmpUrl, StreamKey, NonEmptyList)):
+        kinds.append("out of range")
+    if isinstance(node, Choice):
+        kinds.append("bad enum")
+    if isinstance(node, Object):
+        kinds.append("unknown key")
+        if node.required:
+            kinds.append("missing required key")
+    if isinstance(node, NonEmptyList) or (isinstance(node, Object) and isinstance(site.keys[-1], int)):
+        kinds.append("misplaced stream key")
+    return kinds
+
+
+def misplaced(site: StreamSite) -> st.SearchStrategy[Any]:
+    """Write outputs wrongly with their stream keys inside: one output for the list, or an item as text."""
+    if isinstance(site.node, NonEmptyList):
+        return st.just(site.value[0])
+    url, key = site.value["url"], site.value["streamKey"]
+    return st.sampled_from([f"{url}/{key}", [url, key], (url, key)])
+
+
+def stream_wrong_types(site: StreamSite) -> st.SearchStrategy[Any]:
+    """Values of another JSON type than the field's; not None at the top level, where None means unset."""
+    node = site.node
+    if isinstance(node, (RtmpUrl, StreamKey)):
+        strategy = wrong_types(Text())
+    elif isinstance(node, NonEmptyList):
+        strategy = wrong_types(Events())
+    else:
+        strategy = wrong_types(node)
+    return strategy.filter(lambda value: len(site.keys) > 1 or value is not None)
+
+
+def stream_out_of_range(node: StreamNode) -> st.SearchStrategy[Any]:
+    if isinstance(node, NonEmptyList):
+        return st.just([])
+    if isinstance(node, RtmpUrl):
+        return st.sampled_from(["http://a.example.com/live", "rtmp://", "a.rtmp.youtube.com/live2", ""])
+    if isinstance(node, StreamKey):
+        return out_of_range(Text())
+    return out_of_range(node)
+
+
+@st.composite
+def invalid_stream_bodies(draw: st.DrawFn, contract: Object, kinds: tuple[str, ...]) -> Mutation:
+    """Draw a kind of mistake (of ``kinds``) and a valid body with a field it fits, then break that field."""
+    kind = draw(st.sampled_from(kinds))
+    body = draw(
+        stream_valid(contract).filter(
+            lambda body: any(kind in stream_applicable(s) for s in stream_sites(body, contract))
+        )
+    )
+    site = draw(st.sampled_from([s for s in stream_sites(body, contract) if kind in stream_applicable(s)]))
+    node, keys, value = site.node, site.keys, site.value
+    if kind == "unknown key":
+        assert isinstance(node, Object)
+        name = draw(
+            st.text(string.ascii_letters, min_size=1, max_size=12).filter(lambda k: k not in node.fields)
+        )
+        return Mutation(
+            kind, f"{site.path}.{name}", replaced_at(body, keys, {**value, name: draw(json_values)})
+        )
+    if kind == "missing required key":
+        assert isinstance(node, Object)
+        name = draw(st.sampled_from(node.required))
+        rest = {key: item for key, item in value.items() if key != name}
+        return Mutation(kind, f"{site.path}.{name}", replaced_at(body, keys, rest))
+    if kind == "bad enum":
+        assert isinstance(node, Choice)
+        wrong = draw(
+            (
+                st.sampled_from([v.lower() for v in node.values] + [v.upper() for v in node.values])
+                | st.text()
+            ).filter(lambda text: text not in node.values)
+        )
+        return Mutation(kind, site.path, replaced_at(body, keys, wrong), allowed=node.values)
+    if kind == "misplaced stream key":
+        return Mutation(kind, site.path, replaced_at(body, keys, draw(misplaced(site))))
+    strategy = stream_wrong_types(site) if kind == "wrong type" else stream_out_of_range(node)
+    return Mutation(kind, site.path, replaced_at(body, keys, draw(strategy)))
+
+
+StartCall = Callable[[VideoSDKHook, str, dict[str, Any]], object]
+
+#: Each resource's contract, the kinds of mutation its fields allow, and its start call.
+STREAM_STARTS: dict[str, tuple[Object, tuple[str, ...], StartCall]] = {
+    "hls": (
+        HLS_CONTRACT,
+        STREAM_MUTATIONS[:4],
+        lambda hook, room_id, body: hook.start_hls(
+            room_id,
+            config=body.get("config"),
+            template_url=body.get("templateUrl"),
+            transcription=body.get("transcription"),
+            summary=body.get("summary"),
+        ),
+    ),
+    "livestream": (
+        LIVESTREAM_CONTRACT,
+        STREAM_MUTATIONS,
+        lambda hook, room_id, body: hook.start_livestream(
+            room_id, body["outputs"], config=body.get("config"), template_url=body.get("templateUrl")
+        ),
+    ),
+    "realtime transcription": (
+        REALTIME_TRANSCRIPTION_CONTRACT,
+        STREAM_MUTATIONS[:2],
+        lambda hook, room_id, body: hook.start_realtime_transcription(
+            room_id, webhook_url=body.get("webhookUrl")
+        ),
+    ),
+}
+START_PATHS = {
+    "hls": "/v2/hls/start",
+    "livestream": "/v2/livestreams/start",
+    "realtime transcription": "/ai/v1/realtime-transcriptions/start",
+}
+
+
+@pytest.mark.parametrize("resource", list(STREAM_STARTS))
+def test_generated_valid_stream_bodies_are_sent_exactly_and_accepted(
+    resource: str, hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    contract, _, start = STREAM_STARTS[resource]
+    fields = Counter[str]()
+
+    @settings(max_examples=STREAM_VALID_EXAMPLES, suppress_health_check=[HealthCheck.too_slow], **SETTINGS)
+    @given(body=stream_valid(contract))
+    def check(body: dict[str, Any]) -> None:
+        videosdk_emulator.reset()
+        room_id = hook.create_room()["roomId"]
+        videosdk_emulator.start_session(room_id)
+
+        start(hook, room_id, body)
+
+        (request,) = videosdk_emulator.requests_to("POST", START_PATHS[resource])
+        assert (request.status, request.body) == (200, {"roomId": room_id, **body})
+        fields.update(["valid", *body])
+
+    check()
+    assert fields["valid"] == STREAM_VALID_EXAMPLES
+    assert all(fields[key] >= STREAM_MIN_COVERAGE for key in contract.fields), fields
+
+
+@pytest.mark.parametrize("resource", list(STREAM_STARTS))
+def test_generated_invalid_stream_bodies_are_refused_before_any_request_naming_the_field(
+    resource: str, hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    contract, mutations, start = STREAM_STARTS[resource]
+    kinds = Counter[str]()
+
+    @settings(max_examples=STREAM_INVALID_EXAMPLES, suppress_health_check=[HealthCheck.too_slow], **SETTINGS)
+    @given(mutation=invalid_stream_bodies(contract, mutations))
+    def check(mutation: Mutation) -> None:
+        with pytest.raises(InvalidRequestError) as caught:
+            start(hook, "abcd-efgh-ijkl", mutation.body)
+
+        (problem,) = caught.value.problems
+        assert problem.startswith(f"{mutation.path}: "), (mutation.kind, problem)
+        assert all(repr(value) in problem for value in mutation.allowed), problem
+        secrets = [
+            key
+            for output in mutation.body.get("outputs") or []
+            if isinstance(output, dict)
+            for key in [output.get("streamKey")]
+            if isinstance(key, str) and key.startswith("sk-")
+        ]
+        assert not any(secret in str(caught.value) for secret in secrets), problem
+        assert videosdk_emulator.requests == []
+        kinds[mutation.kind] += 1
+
+    check()
+    assert sum(kinds.values()) == STREAM_INVALID_EXAMPLES
+    assert set(kinds) == set(mutations)
+    assert min(kinds.values()) >= STREAM_MIN_COVERAGE, kinds

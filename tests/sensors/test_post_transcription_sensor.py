@@ -34,13 +34,13 @@ def trigger_for(session_id: str, **overrides: Any) -> VideoSDKPostTranscriptionT
 
 @pytest.fixture
 def record(
-    hook_factory: Callable[..., Any], videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any]
+    hook_factory: Callable[..., Any], videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
 ) -> Callable[[dict[str, Any]], str]:
     """Record the live room's session with this ``transcription`` and end it; return the session id."""
 
     def run(transcription: dict[str, Any]) -> str:
-        hook_factory().start_recording(live_room["roomId"], transcription=transcription)
-        return str(videosdk_emulator.end_session(live_room["roomId"])["id"])
+        hook_factory().start_recording(joined_room["roomId"], transcription=transcription)
+        return str(videosdk_emulator.end_session(joined_room["roomId"])["id"])
 
     return run
 
@@ -50,9 +50,13 @@ def record(
 
 @pytest.mark.parametrize("mode", ["poke", "deferred"])
 def test_the_wait_returns_the_transcript_and_the_summary_with_its_prompt(
-    run_dag: RunDag, live_room: dict[str, Any], mode: str
+    run_dag: RunDag, joined_room: dict[str, Any], mode: str
 ) -> None:
-    conf = {"room_id": live_room["roomId"], "session_id": live_room["session"]["id"], "prompt": "Who spoke?"}
+    conf = {
+        "room_id": joined_room["roomId"],
+        "session_id": joined_room["session"]["id"],
+        "prompt": "Who spoke?",
+    }
     result = run_dag(f"recording_lifecycle_{mode}", run_conf=conf)
     assert result.task_states["wait_transcription"] == "success"
     done = result.xcom("wait_transcription")

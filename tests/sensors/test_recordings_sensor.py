@@ -62,9 +62,9 @@ def failed_sessions(hook_factory: Callable[..., Any], videosdk_emulator: VideoSD
 
 @pytest.mark.parametrize("mode", ["poke", "deferred"])
 def test_recording_is_started_stopped_and_its_file_awaited(
-    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any], mode: str
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any], mode: str
 ) -> None:
-    conf = {"room_id": live_room["roomId"], "session_id": live_room["session"]["id"]}
+    conf = {"room_id": joined_room["roomId"], "session_id": joined_room["session"]["id"]}
     result = run_dag(f"recording_lifecycle_{mode}", run_conf=conf)
     assert result.task_states == dict.fromkeys(
         ("start", "stop", "stop_again", "wait_recordings", "wait_transcription"), "success"
@@ -87,8 +87,8 @@ def test_a_failed_recording_fails_the_wait_at_once(
     assert time.monotonic() - started < 25  # far below the sensors' 30 s timeout
 
 
-def test_sensors_time_out_or_skip_with_soft_fail(run_dag: RunDag, live_room: dict[str, Any]) -> None:
-    conf = {"room_id": live_room["roomId"], "session_id": live_room["session"]["id"]}
+def test_sensors_time_out_or_skip_with_soft_fail(run_dag: RunDag, joined_room: dict[str, Any]) -> None:
+    conf = {"room_id": joined_room["roomId"], "session_id": joined_room["session"]["id"]}
     result = run_dag("media_sensor_timeouts", run_conf=conf)
     assert result.task_states == {
         "wait_recordings_poke": "failed",
@@ -136,17 +136,17 @@ def test_trigger_serializes_to_plain_json_that_rebuilds_it() -> None:
 
 
 def test_trigger_fires_once_the_recording_has_its_file(
-    hook_factory: Callable[..., Any], videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any]
+    hook_factory: Callable[..., Any], videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
 ) -> None:
     hook = hook_factory()
-    hook.start_recording(live_room["roomId"])
-    trigger = trigger_for(live_room["roomId"], live_room["session"]["id"])
+    hook.start_recording(joined_room["roomId"])
+    trigger = trigger_for(joined_room["roomId"], joined_room["session"]["id"])
 
     async def run() -> Any:
         waiting = asyncio.ensure_future(anext(trigger.run()))
         await asyncio.sleep(0.3)
         assert not waiting.done()
-        await asyncio.to_thread(videosdk_emulator.end_session, live_room["roomId"])
+        await asyncio.to_thread(videosdk_emulator.end_session, joined_room["roomId"])
         return (await waiting).payload
 
     event = asyncio.run(run())
@@ -155,9 +155,9 @@ def test_trigger_fires_once_the_recording_has_its_file(
     assert json.loads(json.dumps(event)) == event
 
 
-def test_trigger_times_out_naming_what_it_waited_for(live_room: dict[str, Any]) -> None:
-    session_id = live_room["session"]["id"]
-    event = first_event(trigger_for(live_room["roomId"], session_id, timeout_at=time.time() + 0.2))
+def test_trigger_times_out_naming_what_it_waited_for(joined_room: dict[str, Any]) -> None:
+    session_id = joined_room["session"]["id"]
+    event = first_event(trigger_for(joined_room["roomId"], session_id, timeout_at=time.time() + 0.2))
     assert event["status"] == "timeout"
     assert event["message"].startswith(f"no recording of session {session_id} yet after waiting")
 
@@ -165,12 +165,12 @@ def test_trigger_times_out_naming_what_it_waited_for(live_room: dict[str, Any]) 
 def test_trigger_keeps_polling_through_server_errors(
     videosdk_emulator: VideoSDKEmulator,
     hook_factory: Callable[..., Any],
-    live_room: dict[str, Any],
+    joined_room: dict[str, Any],
     set_connection: Callable[..., str],
 ) -> None:
     hook = hook_factory()
-    hook.start_recording(live_room["roomId"])
-    hook.stop_recording(live_room["roomId"])
+    hook.start_recording(joined_room["roomId"])
+    hook.stop_recording(joined_room["roomId"])
     set_connection(
         login=videosdk_emulator.api_key,
         password=videosdk_emulator.secret,
@@ -178,16 +178,16 @@ def test_trigger_keeps_polling_through_server_errors(
         extra={"max_retries": 0},  # the hook gives up at once: the trigger's own polling carries on
     )
     videosdk_emulator.fail_next(503, times=2, path="/v2/recordings")
-    event = first_event(trigger_for(live_room["roomId"], live_room["session"]["id"]))
+    event = first_event(trigger_for(joined_room["roomId"], joined_room["session"]["id"]))
     assert event["status"] == "success"
     assert [r.status for r in videosdk_emulator.requests_to("GET", "/v2/recordings")] == [503, 503, 200]
 
 
 def test_trigger_ends_with_the_api_error_that_will_not_heal(
-    videosdk_emulator: VideoSDKEmulator, live_room: dict[str, Any]
+    videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
 ) -> None:
     videosdk_emulator.fail_next(401, message="Invalid token", path="/v2/recordings")
-    event = first_event(trigger_for(live_room["roomId"], live_room["session"]["id"]))
+    event = first_event(trigger_for(joined_room["roomId"], joined_room["session"]["id"]))
     assert event["status"] == "error"
     assert "Invalid token" in event["message"]
 

@@ -4,11 +4,12 @@ A local emulator of the VideoSDK REST API, for tests and benchmarks without inte
 Start it in-process with :class:`VideoSDKEmulator` (a context manager), from the command line with
 ``python -m videosdk_provider.emulator``, or in pytest with the fixtures of
 ``videosdk_provider.emulator.pytest_plugin``. It checks tokens and request bodies with its own code,
-independent of the client's validation, stores rooms and sessions in memory, publishes
-webhook-style events (``session-started``...) on :attr:`VideoSDKEmulator.events`, records every API
-request (and the most it handled at once), serves recording and transcript files without API auth
-(``emulator.files``) and can inject faults (error statuses, delays, dropped connections, cut or
-slow downloads).
+independent of the client's validation, stores rooms, sessions, HLS streams, livestreams and
+realtime transcriptions in memory, publishes webhook-style events (``session-started``,
+``hls-playable``...) on :attr:`VideoSDKEmulator.events` and delivers them signed to subscribed
+webhooks, records every API request (and the most it handled at once), serves recording and
+transcript files without API auth (``emulator.files``) and can inject faults (error statuses,
+delays, dropped connections, cut or slow downloads).
 
 Layout: ``api.py`` is the generic request/response/routing layer, ``core.py`` the state every
 resource shares, ``resources/<name>.py`` one API resource each (records and endpoint handlers),

@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--minute-seconds", type=float, default=60.0, help="real seconds per API minute for autoCloseConfig"
     )
+    parser.add_argument(
+        "--webhook-retries", type=int, default=3, help="retries of a failed webhook delivery (default 3)"
+    )
+    parser.add_argument(
+        "--webhook-retry-delay", type=float, default=1.0, help="seconds between webhook attempts (default 1)"
+    )
     return parser
 
 
@@ -46,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         latency=args.latency,
         minute_seconds=args.minute_seconds,
+        webhook_retries=args.webhook_retries,
+        webhook_retry_delay=args.webhook_retry_delay,
     )
     with emulator:
         print(f"VideoSDK emulator listening on {emulator.url}", flush=True)

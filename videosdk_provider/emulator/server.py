@@ -29,8 +29,10 @@ from videosdk_provider.emulator.resources import (
     Recordings,
     Rooms,
     Sessions,
+    Webhooks,
 )
 from videosdk_provider.emulator.scheduler import Scheduler
+from videosdk_provider.emulator.webhooks import DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, WebhookDeliverer
 
 DEFAULT_API_KEY = "emulator-api-key"
 DEFAULT_SECRET = "emulator-secret-for-local-tests-only-0123456789"
@@ -236,6 +238,8 @@ class VideoSDKEmulator:
         port: int = 0,
         latency: float = 0.0,
         minute_seconds: float = 60.0,
+        webhook_retries: int = DEFAULT_RETRIES,
+        webhook_retry_delay: float = DEFAULT_RETRY_DELAY,
     ) -> None:
         self._api_key = api_key
         self._secret = secret
@@ -258,6 +262,9 @@ class VideoSDKEmulator:
         self._recordings = self._resources.get(Recordings)
         self._post_transcriptions = self._resources.get(PostTranscriptions)
         self._participant_recordings = self._resources.get(ParticipantRecordings)
+        self._webhooks = self._resources.get(Webhooks).deliverer
+        self._webhooks.retries = webhook_retries
+        self._webhooks.retry_delay = webhook_retry_delay
         self._api = Api(self._resources.routes(), api_key=api_key, secret=secret)
         self._admin = AdminApi(self)
         self._faults = FaultQueue()
@@ -287,6 +294,7 @@ class VideoSDKEmulator:
             )
             self._thread.daemon = True
             self._thread.start()
+            self._webhooks.start()
             return self
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -302,6 +310,7 @@ class VideoSDKEmulator:
             if thread is not None:
                 thread.join(timeout)
             self._scheduler.close(timeout)
+            self._webhooks.stop(timeout)
 
     def __enter__(self) -> VideoSDKEmulator:
         return self.start()
@@ -351,6 +360,15 @@ class VideoSDKEmulator:
     def minute_seconds(self) -> float:
         """Real seconds per API minute, for ``autoCloseConfig.duration``."""
         return self._core.minute_seconds
+
+    @property
+    def webhooks(self) -> WebhookDeliverer:
+        """
+        Webhook delivery: the signing key (``signer.public_pem``), the log, replays and tampering.
+
+        Set ``retries`` and ``retry_delay`` on it to change how failed deliveries are retried.
+        """
+        return self._webhooks
 
     @property
     def events(self) -> EventBus:

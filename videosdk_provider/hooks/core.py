@@ -163,7 +163,7 @@ class _StopBeforeDeadline(tenacity.stop.stop_base):
         return waited + (retry_state.upcoming_sleep or 0.0) >= self.deadline
 
 
-def _parse_retry_after(value: str | None) -> float | None:
+def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
     if not value:
         return None
@@ -207,7 +207,7 @@ def _raise_if_retryable(response: _Answer, idempotent: bool) -> None:
     """Raise :class:`_RetryableFailure` for 429 (always) and 5xx (idempotent only), keeping Retry-After."""
     status = response.status_code
     if status == 429 or (status >= 500 and idempotent):
-        retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
         raise _RetryableFailure(response=response, retry_after=retry_after)
 
 
@@ -828,7 +828,7 @@ class VideoSDKBaseHook(BaseHook):
             error.server_message = message
             return error
         if status == 429:
-            retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
             return VideoSDKRateLimitError(message, retry_after=retry_after, **details)
         if status >= 500 and ambiguity is not None and ambiguity.error is not None:
             return ambiguity.error(message, **details)

@@ -33,7 +33,7 @@ from videosdk_provider.constants import (
     DEFAULT_RETRY_BACKOFF_MAX,
 )
 from videosdk_provider.exceptions import VideoSDKFileNotFoundError, VideoSDKTransferError
-from videosdk_provider.hooks.core import _parse_retry_after
+from videosdk_provider.hooks.core import parse_retry_after
 
 if TYPE_CHECKING:
     from videosdk_provider.hooks.core import VideoSDKBaseHook
@@ -206,7 +206,7 @@ class RemoteFile:
         response.close()
         if status in _RETRYABLE_STATUSES or status >= 500:
             raise _Interrupted(
-                f"HTTP {status}", retry_after=_parse_retry_after(response.headers.get("Retry-After"))
+                f"HTTP {status}", retry_after=parse_retry_after(response.headers.get("Retry-After"))
             )
         if status in (404, 410):
             raise VideoSDKFileNotFoundError(

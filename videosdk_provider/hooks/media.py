@@ -1,5 +1,5 @@
 """
-What the media resources' hooks (HLS, livestreams, realtime transcriptions) share: stops and list queries.
+What the media resources' hooks (recordings, HLS, livestreams, transcriptions) share: stops and lists.
 
 A stop is a POST that is never repeated by the hook: after a lost answer or a 5xx, it may have
 taken effect. What the API answers for something that is not running (a 400 saying "not
@@ -36,11 +36,11 @@ def media_query(
     return query
 
 
-def stop_body(room_id: object, stop_id: object = None) -> dict[str, Any]:
-    """Return ``{roomId, id?}`` (the Node SDK's stop body), both checked."""
+def stop_body(room_id: object, stop_id: object = None, *, id_argument: str = "id") -> dict[str, Any]:
+    """Return the Node SDK's stop body ``{roomId, id?}``, checked; ``id_argument`` names ``stop_id``."""
     check = Checker()
     check.identifier("room_id", room_id)
-    check.identifier("id", stop_id, optional=True)
+    check.identifier(id_argument, stop_id, optional=True)
     check.raise_problems()
     return {"roomId": room_id} | ({"id": stop_id} if stop_id is not None else {})
 
@@ -69,3 +69,9 @@ def send_stop(
     if isinstance(answer, dict) and isinstance(answer.get("message"), str):
         message = answer["message"]
     return {"stopped": True, "message": message or f"{what} stopped"}
+
+
+def page_transcriptions(answer: Any) -> list[Any] | None:
+    """Items of a transcriptions page (realtime or post-call), listed under ``transcriptions``."""
+    items = answer.get("transcriptions") if isinstance(answer, dict) else None
+    return items if isinstance(items, list) else None

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import cast
 
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query
+from videosdk_provider.hooks.media import media_query, page_transcriptions
 from videosdk_provider.models.post_transcriptions import PostTranscription
 
-_PATH = "/ai/v1/post-transcriptions"
-
-
-def page_transcriptions(answer: Any) -> list[Any] | None:
-    """Items of a ``{pageInfo, transcriptions: [...]}`` page; None if the answer has another shape."""
-    items = answer.get("transcriptions") if isinstance(answer, dict) else None
-    return items if isinstance(items, list) else None
+_POST_TRANSCRIPTIONS = "/ai/v1/post-transcriptions"
 
 
 class PostTranscriptionsHookMixin(VideoSDKBaseHook):
@@ -32,16 +26,16 @@ class PostTranscriptionsHookMixin(VideoSDKBaseHook):
     ) -> Iterator[PostTranscription]:
         """Every post-call transcription, of a room or a session when given, newest first."""
         query = media_query(room_id, session_id, per_page, room_required=False)
-        return self._paged(_PATH, query, page_transcriptions)
+        return self._paged(_POST_TRANSCRIPTIONS, query, page_transcriptions)
 
     async def aget_post_transcriptions(
         self, *, room_id: str | None = None, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> list[PostTranscription]:
         """Every transcription :meth:`iter_post_transcriptions` lists, without blocking the event loop."""
         query = media_query(room_id, session_id, per_page, room_required=False)
-        return await self._apaged(_PATH, query, page_transcriptions)
+        return await self._apaged(_POST_TRANSCRIPTIONS, query, page_transcriptions)
 
     def get_post_transcription(self, transcription_id: str) -> PostTranscription:
         """Fetch one post-call transcription by its id."""
-        path = self._path(_PATH + "/{transcription_id}", transcription_id=transcription_id)
+        path = self._path(_POST_TRANSCRIPTIONS + "/{transcription_id}", transcription_id=transcription_id)
         return cast("PostTranscription", self.request("GET", path))

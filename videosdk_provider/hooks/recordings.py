@@ -72,7 +72,7 @@ class RecordingsHookMixin(VideoSDKBaseHook):
         return send_stop(
             self,
             "/v2/recordings/end",
-            stop_body(room_id, recording_id),
+            stop_body(room_id, recording_id, id_argument="recording_id"),
             what="recording",
             reread="iter_recordings(room_id=...)",
         )

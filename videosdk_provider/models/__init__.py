@@ -7,6 +7,8 @@ for readers and checkers. Fields the API adds later are kept, never rejected.
 
 from __future__ import annotations
 
+from videosdk_provider.models.hls import Hls
+from videosdk_provider.models.livestreams import Livestream, LivestreamOutput
 from videosdk_provider.models.participant_recordings import (
     MergedRecording,
     MergeFile,
@@ -14,13 +16,17 @@ from videosdk_provider.models.participant_recordings import (
     ParticipantRecordingFile,
 )
 from videosdk_provider.models.post_transcriptions import PostTranscription, TranscriptionState
+from videosdk_provider.models.realtime_transcriptions import RealtimeTranscription
 from videosdk_provider.models.recordings import Recording, RecordingFile, RecordingFileMeta, RecordingsState
 from videosdk_provider.models.rooms import Room, RoomLinks
 from videosdk_provider.models.sessions import LatestSessions, Participant, ParticipantTimelog, Session
 from videosdk_provider.models.stops import StopResult
 
 __all__ = [
+    "Hls",
     "LatestSessions",
+    "Livestream",
+    "LivestreamOutput",
     "MergeFile",
     "MergedRecording",
     "Participant",
@@ -28,6 +34,7 @@ __all__ = [
     "ParticipantRecordingFile",
     "ParticipantTimelog",
     "PostTranscription",
+    "RealtimeTranscription",
     "Recording",
     "RecordingFile",
     "RecordingFileMeta",

@@ -7,7 +7,7 @@ on the core's event bus, with ``meetingId`` (= roomId), ``roomId`` and ``session
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,15 +67,37 @@ class Session:
         return self.end is None
 
 
+SessionListener = Callable[[Session], None]
+
+
 class Sessions(Resource):
-    """Every session, at most one ongoing per room; ending it closes every participant's timelog."""
+    """
+    Every session, at most one ongoing per room; ending it closes every participant's timelog.
+
+    Resources that act within a session (HLS, livestreams...) register with :meth:`on_start` to
+    auto-start with it and with :meth:`on_end` to stop before it ends.
+    """
 
     def __init__(self, core: Core, resources: Resources) -> None:
         super().__init__(core, resources)
         self.rooms = resources.get(Rooms)
         self._sessions: dict[str, Session] = {}
         self._ongoing: dict[str, str] = {}
+        self._start_listeners: list[SessionListener] = []
+        self._end_listeners: list[SessionListener] = []
         self.rooms.on_deactivate(self._end_ongoing)
+
+    def on_start(self, listener: SessionListener) -> None:
+        """Call ``listener(session)`` (lock held) right after a session started."""
+        self._start_listeners.append(listener)
+
+    def on_end(self, listener: SessionListener) -> None:
+        """Call ``listener(session)`` (lock held) when a session is about to end."""
+        self._end_listeners.append(listener)
+
+    def ongoing_session_id(self, room_id: str) -> str | None:
+        """Return the id of the room's ongoing session (by roomId), or None. Hold the lock."""
+        return self._ongoing.get(room_id)
 
     def routes(self) -> Iterable[Route]:
         return (
@@ -147,11 +169,15 @@ class Sessions(Resource):
                 minutes * self.core.minute_seconds, lambda: self.end_session_by_id(session_id)
             )
         self._publish("session-started", session, start=session.start)
+        for listener in self._start_listeners:
+            listener(session)
         return session
 
     def _finish(self, session: Session) -> None:
         if not session.ongoing:
             return
+        for listener in self._end_listeners:
+            listener(session)
         ended = now_iso()
         session.end = ended
         for participant in session.participants.values():

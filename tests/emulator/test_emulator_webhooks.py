@@ -1,0 +1,187 @@
+"""The emulator delivers signed webhooks to room subscriptions and per-call URLs, with retries and a log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+import requests
+
+from videosdk_provider.emulator import VideoSDKEmulator
+from videosdk_provider.webhooks import parse_event, verify_signature
+
+if TYPE_CHECKING:
+    from conftest import WebhookSink as Sink
+
+
+@pytest.fixture
+def sink(webhook_sink: Sink) -> Sink:
+    return webhook_sink
+
+
+@pytest.fixture
+def emu(videosdk_emulator: VideoSDKEmulator) -> Iterator[VideoSDKEmulator]:
+    """Yield the emulator with quick retries, restoring its delivery settings afterwards."""
+    deliverer = videosdk_emulator.webhooks
+    saved = deliverer.retries, deliverer.retry_delay
+    deliverer.retry_delay = 0.01
+    yield videosdk_emulator
+    deliverer.wait_idle()
+    deliverer.retries, deliverer.retry_delay = saved
+
+
+@pytest.fixture
+def room_with_webhook(emu: VideoSDKEmulator) -> Callable[..., str]:
+    def create(end_point: str, events: list[str]) -> str:
+        answer = requests.post(
+            f"{emu.url}/v2/rooms",
+            json={"webhook": {"endPoint": end_point, "events": events}},
+            headers={"Authorization": _token(emu)},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        room_id: str = answer.json()["roomId"]
+        return room_id
+
+    return create
+
+
+def _token(emu: VideoSDKEmulator) -> str:
+    from videosdk_provider.hooks.core import sign_token
+
+    token, _ = sign_token(emu.api_key, emu.secret, ttl=600, permissions=["allow_join"], roles=["crawler"])
+    return token
+
+
+def _run_session(emu: VideoSDKEmulator, room_id: str) -> None:
+    emu.start_session(room_id)
+    emu.join(room_id, "p-1", "Ada")
+    emu.leave(room_id, "p-1")
+    emu.end_session(room_id)
+    assert emu.webhooks.wait_idle()
+
+
+def test_the_public_key_is_served_and_checks_every_delivery(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    answer = requests.get(
+        f"{emu.url}/v2/public/rsa-public-key", headers={"Authorization": _token(emu)}, timeout=10
+    )
+    public_key = answer.json()["publicKey"]
+    assert public_key.startswith("-----BEGIN PUBLIC KEY-----")
+    _run_session(emu, room_with_webhook(sink.url, ["*"]))
+    assert sink.received
+    assert all(verify_signature(body, signature, public_key) for body, signature in sink.received)
+
+
+def test_a_star_subscription_gets_every_session_and_participant_event(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    room_id = room_with_webhook(sink.url, ["*"])
+    _run_session(emu, room_id)
+    assert sink.event_types() == [
+        "session-started",
+        "participant-joined",
+        "participant-left",
+        "session-ended",
+    ]
+    ended = parse_event(sink.received[-1][0])
+    assert ended.room_id == room_id
+    assert {"sessionId", "start", "end"} <= set(ended.data)
+
+
+def test_only_matching_events_are_delivered(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    _run_session(emu, room_with_webhook(sink.url, ["session-*", "participant-left"]))
+    assert sink.event_types() == ["session-started", "participant-left", "session-ended"]
+
+
+def test_a_room_without_subscription_sends_nothing(emu: VideoSDKEmulator, sink: Sink) -> None:
+    answer = requests.post(f"{emu.url}/v2/rooms", json={}, headers={"Authorization": _token(emu)}, timeout=10)
+    _run_session(emu, answer.json()["roomId"])
+    assert sink.received == []
+    assert emu.webhooks.deliveries == []
+
+
+def test_a_per_call_webhook_url_gets_the_event(emu: VideoSDKEmulator, sink: Sink) -> None:
+    emu.events.publish(
+        "recording-stopped", {"meetingId": "r-1", "fileUrl": "u"}, room_id="r-1", webhook_url=sink.url
+    )
+    assert emu.webhooks.wait_idle()
+    assert sink.event_types() == ["recording-stopped"]
+
+
+def test_a_failed_delivery_is_retried_until_answered_2xx(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    sink.statuses = [500, 503]
+    room_id = room_with_webhook(sink.url, ["session-started"])
+    emu.start_session(room_id)
+    assert emu.webhooks.wait_idle()
+    [delivery] = emu.webhooks.deliveries
+    assert [attempt.status for attempt in delivery.attempts] == [500, 503, 200]
+    assert delivery.delivered
+    assert len(sink.received) == 3
+    assert len({body for body, _ in sink.received}) == 1
+
+
+def test_a_delivery_out_of_retries_is_logged_as_not_delivered(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    emu.webhooks.retries = 1
+    sink.statuses = [500, 500, 500]
+    emu.start_session(room_with_webhook(sink.url, ["session-started"]))
+    assert emu.webhooks.wait_idle()
+    [delivery] = emu.webhooks.deliveries
+    assert [attempt.status for attempt in delivery.attempts] == [500, 500]
+    assert not delivery.delivered
+
+
+def test_an_unreachable_endpoint_is_retried_and_logged(
+    emu: VideoSDKEmulator, room_with_webhook: Callable[..., str], refusing_url: str
+) -> None:
+    emu.webhooks.retries = 2
+    emu.start_session(room_with_webhook(f"{refusing_url}/hook", ["session-started"]))
+    assert emu.webhooks.wait_idle()
+    [delivery] = emu.webhooks.deliveries
+    assert len(delivery.attempts) == 3
+    assert all(attempt.status is None and attempt.error for attempt in delivery.attempts)
+
+
+def test_a_replay_sends_the_same_bytes_and_signature(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    emu.start_session(room_with_webhook(sink.url, ["session-started"]))
+    assert emu.webhooks.wait_idle()
+    [original] = emu.webhooks.deliveries
+    replay = emu.webhooks.replay(original)
+    assert emu.webhooks.wait_idle()
+    assert (replay.kind, replay.delivered) == ("replay", True)
+    assert sink.received[0] == sink.received[1]
+
+
+def test_a_tampered_delivery_keeps_the_signature_of_other_bytes(
+    emu: VideoSDKEmulator, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    emu.start_session(room_with_webhook(sink.url, ["session-started"]))
+    assert emu.webhooks.wait_idle()
+    [original] = emu.webhooks.deliveries
+    tampered = emu.webhooks.send_tampered(original)
+    assert emu.webhooks.wait_idle()
+    body, signature = sink.received[1]
+    assert tampered.kind == "tampered"
+    assert body != original.body
+    assert len(body) == len(original.body)
+    assert signature == original.signature
+    assert not verify_signature(body, signature, emu.webhooks.signer.public_pem)
+
+
+def test_reset_clears_the_log_but_keeps_the_key(emu: VideoSDKEmulator, sink: Sink) -> None:
+    key = emu.webhooks.signer.public_pem
+    emu.events.publish("session-started", {}, room_id="r", webhook_url=sink.url)
+    assert emu.webhooks.wait_idle()
+    emu.reset()
+    assert emu.webhooks.deliveries == []
+    assert emu.webhooks.signer.public_pem == key
