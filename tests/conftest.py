@@ -291,3 +291,26 @@ def hook(hook_factory: Callable[..., VideoSDKHook]) -> VideoSDKHook:
 def room(hook: VideoSDKHook) -> dict[str, Any]:
     """Create a fresh room with a customRoomId through the API."""
     return dict(hook.create_room(customRoomId="lifecycle-room"))
+
+
+@pytest.fixture
+def joined_room(hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator) -> dict[str, Any]:
+    """Create a room where Ada is in an ongoing session; ``session`` holds that session."""
+    room = dict(hook.create_room())
+    room["session"] = videosdk_emulator.join(room["roomId"], "ada", "Ada")
+    return room
+
+
+@pytest.fixture
+def wait_until() -> Callable[[Callable[[], bool]], bool]:
+    """Return a function that polls a predicate every 20 ms until it holds (True) or 5 s pass (False)."""
+
+    def wait(predicate: Callable[[], bool]) -> bool:
+        deadline = time.monotonic() + 5.0
+        while not predicate():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    return wait

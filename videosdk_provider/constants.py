@@ -37,6 +37,10 @@ DEFAULT_POOL_SIZE = 10
 #: Items asked for per page by the hook's paged listings.
 DEFAULT_PER_PAGE = 20
 
+#: Extra seconds the triggerer allows a deferred sensor past its timeout, as a safety net: the
+#: trigger reports the timeout itself, with a clearer message.
+DEFERRAL_GRACE_SECONDS = 60
+
 #: Participant (join) tokens: the lifetime the API reference's examples use at most.
 DEFAULT_PARTICIPANT_TOKEN_TTL = 7200
 DEFAULT_PARTICIPANT_PERMISSIONS = ("allow_join",)

@@ -58,6 +58,9 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": "VideoSDK",
                 "python-modules": [
                     "videosdk_provider.hooks.videosdk",
+                    "videosdk_provider.hooks.recordings",
+                    "videosdk_provider.hooks.participant_recordings",
+                    "videosdk_provider.hooks.post_transcriptions",
                     "videosdk_provider.hooks.hls",
                     "videosdk_provider.hooks.livestreams",
                     "videosdk_provider.hooks.realtime_transcriptions",
@@ -70,6 +73,7 @@ def get_provider_info() -> dict[str, Any]:
                 "python-modules": [
                     "videosdk_provider.operators.rooms",
                     "videosdk_provider.operators.sessions",
+                    "videosdk_provider.operators.recordings",
                     "videosdk_provider.operators.hls",
                     "videosdk_provider.operators.livestreams",
                     "videosdk_provider.operators.realtime_transcriptions",
@@ -77,13 +81,22 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "sensors": [
-            {"integration-name": "VideoSDK", "python-modules": ["videosdk_provider.sensors.sessions"]}
+            {
+                "integration-name": "VideoSDK",
+                "python-modules": [
+                    "videosdk_provider.sensors.sessions",
+                    "videosdk_provider.sensors.recordings",
+                    "videosdk_provider.sensors.post_transcriptions",
+                ],
+            }
         ],
         "triggers": [
             {
                 "integration-name": "VideoSDK",
                 "python-modules": [
                     "videosdk_provider.triggers.sessions",
+                    "videosdk_provider.triggers.recordings",
+                    "videosdk_provider.triggers.post_transcriptions",
                     "videosdk_provider.triggers.events",
                 ],
             }

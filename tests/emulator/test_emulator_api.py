@@ -65,7 +65,7 @@ def test_chunked_body_is_read(api: requests.Session) -> None:
         ("DELETE", "/v2/rooms"),
         ("PUT", "/v2/rooms"),
         ("POST", "/v2/rooms/validate/abc"),
-        ("GET", "/v2/recordings"),
+        ("GET", "/v2/compositions"),
         ("POST", "/v2/unknown"),
     ],
 )

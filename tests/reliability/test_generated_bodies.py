@@ -1,5 +1,8 @@
 """
-Generated Create Room bodies over the whole contract (API reference §4.1 and §8), with hypothesis.
+Generated request bodies over whole contracts (API reference §3, §4.1 and §8), with hypothesis.
+
+Create Room bodies, and the recording bodies (room, participant and track recording starts,
+merges) that the hook builds from its arguments.
 
 Valid bodies are built from the contract below; each one must come out of ``build_room_body``
 unchanged, reach the emulator byte for byte and be accepted there (the emulator checks bodies
@@ -22,6 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from videosdk_provider.bodies.participant_recordings import build_merge_body, build_participant_recording_body
+from videosdk_provider.bodies.recordings import build_start_recording_body
 from videosdk_provider.bodies.rooms import build_room_body
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.emulator.checks import KNOWN_WEBHOOK_EVENTS
@@ -75,6 +80,11 @@ class Events:
 
 
 @dataclass(frozen=True)
+class Participants:
+    """A non-empty list of ``{"participantId": ...}`` objects (a merge channel)."""
+
+
+@dataclass(frozen=True)
 class Object:
     """An object with these keys, the ``required`` ones always present."""
 
@@ -87,7 +97,7 @@ class Passthrough:
     """A top-level field the documentation does not list: any JSON value, sent unchanged."""
 
 
-Node = Text | Url | Choice | Integer | Boolean | Events | Object | Passthrough
+Node = Text | Url | Choice | Integer | Boolean | Events | Participants | Object | Passthrough
 
 LAYOUT = Object(
     {
@@ -139,6 +149,38 @@ CONTRACT = Object(
 DOCUMENTED_FIELDS = ("customRoomId", "webhook", "autoCloseConfig", "autoStartConfig")
 EVENT_PATTERNS = ("*", "recording-*", "session-*", "hls-*", "*-failed", "participant-*-started")
 
+#: The recording bodies: each built by a hook method from its arguments (one per top-level field).
+PARTICIPANT_START = {
+    "roomId": Text(),
+    "participantId": Text(),
+    "fileFormat": Choice(("webm",)),
+    "webhookUrl": Url(),
+    "bucketDirPath": Text(),
+}
+MEDIA_CONTRACTS = {
+    "recording start": Object(
+        {
+            "roomId": Text(),
+            "config": Object(OUTPUT_CONFIG),
+            "templateUrl": Url(),
+            "transcription": TRANSCRIPTION,
+            "webhookUrl": Url(),
+            "awsDirPath": Text(),
+            "preSignedUrl": Url(),
+        },
+        required=("roomId",),
+    ),
+    "participant start": Object(PARTICIPANT_START, required=("roomId", "participantId")),
+    "track start": Object(
+        {**PARTICIPANT_START, "kind": Choice(("audio", "video", "screen_audio", "screen_video"))},
+        required=("roomId", "participantId", "kind"),
+    ),
+    "merge": Object(
+        {"sessionId": Text(), "channel1": Participants(), "channel2": Participants(), "webhookUrl": Url()},
+        required=("sessionId", "channel1"),
+    ),
+}
+
 # Valid values.
 
 texts = st.text(min_size=1, max_size=24).filter(str.strip)
@@ -168,6 +210,8 @@ def valid(node: Node) -> st.SearchStrategy[Any]:
         return st.integers(node.low, node.high if node.high is not None else 10**6)
     if isinstance(node, Events):
         return st.lists(st.sampled_from(KNOWN_WEBHOOK_EVENTS + EVENT_PATTERNS), max_size=6)
+    if isinstance(node, Participants):
+        return st.lists(st.fixed_dictionaries({"participantId": texts}), min_size=1, max_size=3)
     return {Text: texts, Url: urls, Boolean: st.booleans(), Passthrough: json_values}[type(node)]
 
 
@@ -213,7 +257,14 @@ def json_type(value: Any) -> str:
     return {str: "string", list: "array", dict: "object", type(None): "null"}[type(value)]
 
 
-EXPECTED_TYPE = {Text: "string", Url: "string", Choice: "string", Boolean: "boolean", Events: "array"}
+EXPECTED_TYPE = {
+    Text: "string",
+    Url: "string",
+    Choice: "string",
+    Boolean: "boolean",
+    Events: "array",
+    Participants: "array",
+}
 
 
 def expected_type(node: Node) -> str:
@@ -243,6 +294,8 @@ def wrong_types(node: Node) -> st.SearchStrategy[Any]:
 
 def out_of_range(node: Node) -> st.SearchStrategy[Any]:
     """Values of the right type outside the allowed range, length or form."""
+    if isinstance(node, Participants):
+        return st.just([])  # an empty channel (its items' own mistakes have deeper paths)
     if isinstance(node, Integer):
         below = st.integers(max_value=node.low - 1)
         return below if node.high is None else below | st.integers(min_value=node.high + 1)
@@ -309,13 +362,18 @@ MUTATIONS = (
 )
 
 
-def applicable(site: Site) -> list[str]:
-    """List the kinds of mutation that make sense for this field."""
+def applicable(site: Site, *, arguments: bool = False) -> list[str]:
+    """
+    List the kinds of mutation that make sense for this field.
+
+    ``arguments``: the body is built from keyword arguments, one per top-level field, so there is
+    no unknown top-level key to misspell, and ``None`` there means "not given", not a wrong type.
+    """
     node = site.node
     if not site.keys:
-        return ["unknown key"]  # at the top level: a misspelt documented field
+        return [] if arguments else ["unknown key"]  # at the top level: a misspelt documented field
     kinds = ["wrong type"]
-    if isinstance(node, (Text, Url, Integer)):
+    if isinstance(node, (Text, Url, Integer, Participants)):
         kinds.append("out of range")
     if isinstance(node, Choice):
         kinds.append("bad enum")
@@ -328,14 +386,33 @@ def applicable(site: Site) -> list[str]:
     return kinds
 
 
+def contract_sites(node: Node, keys: tuple[str, ...] = ()) -> Iterator[Site]:
+    """Yield every field the contract has, whether or not a body holds it (``value`` is None)."""
+    yield Site(keys, None, node)
+    if isinstance(node, Object):
+        for key, child in node.fields.items():
+            yield from contract_sites(child, (*keys, key))
+
+
+def possible_mutations(contract: Object, *, arguments: bool = False) -> list[str]:
+    """List the kinds of mistake that apply to at least one field of the contract."""
+    fields = list(contract_sites(contract))
+    return [
+        kind for kind in MUTATIONS if any(kind in applicable(site, arguments=arguments) for site in fields)
+    ]
+
+
 @st.composite
-def invalid_bodies(draw: st.DrawFn) -> Mutation:
+def invalid_bodies(draw: st.DrawFn, contract: Object = CONTRACT, *, arguments: bool = False) -> Mutation:
     """Draw a kind of mistake and a valid body with a field it applies to, then break that field."""
-    kind = draw(st.sampled_from(MUTATIONS))
+    kind = draw(st.sampled_from(possible_mutations(contract, arguments=arguments)))
     body = draw(
-        valid(CONTRACT).filter(lambda body: any(kind in applicable(s) for s in sites(body, CONTRACT)))
+        valid(contract).filter(
+            lambda body: any(kind in applicable(s, arguments=arguments) for s in sites(body, contract))
+        )
     )
-    site = draw(st.sampled_from([site for site in sites(body, CONTRACT) if kind in applicable(site)]))
+    candidates = [site for site in sites(body, contract) if kind in applicable(site, arguments=arguments)]
+    site = draw(st.sampled_from(candidates))
     node, keys, value = site.node, site.keys, site.value
     if kind == "unknown key" and not keys:
         name = draw(misspelt_fields())
@@ -365,6 +442,8 @@ def invalid_bodies(draw: st.DrawFn) -> Mutation:
         )
         return Mutation(kind, site.path, replaced(body, keys, wrong), allowed=node.values)
     strategy = wrong_types(node) if kind == "wrong type" else out_of_range(node)
+    if arguments and len(keys) == 1:
+        strategy = strategy.filter(lambda value: value is not None)
     return Mutation(kind, site.path, replaced(body, keys, draw(strategy)))
 
 
@@ -432,6 +511,86 @@ def test_generated_invalid_bodies_are_refused_before_any_request_naming_the_fiel
     assert sum(ran.values()) == INVALID_EXAMPLES
     assert set(ran) == set(MUTATIONS)
     assert min(ran.values()) >= MIN_COVERAGE, ran
+
+
+#: Body fields each hook method takes positionally, in order; the others are keyword arguments.
+POSITIONAL = {
+    "recording start": ("roomId",),
+    "participant start": ("roomId", "participantId"),
+    "track start": ("roomId", "participantId", "kind"),
+    "merge": ("sessionId", "channel1"),
+}
+ARGUMENT_NAMES = {
+    "templateUrl": "template_url",
+    "webhookUrl": "webhook_url",
+    "awsDirPath": "aws_dir_path",
+    "preSignedUrl": "pre_signed_url",
+    "fileFormat": "file_format",
+    "bucketDirPath": "bucket_dir_path",
+}
+HOOK_METHODS = {
+    "recording start": "start_recording",
+    "participant start": "start_participant_recording",
+    "track start": "start_track_recording",
+    "merge": "merge_participant_recordings",
+}
+#: The body builders, which take ``kind`` as a keyword argument.
+BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "recording start": build_start_recording_body,
+    "participant start": build_participant_recording_body,
+    "track start": build_participant_recording_body,
+    "merge": build_merge_body,
+}
+
+
+def split(body: dict[str, Any], positional: tuple[str, ...]) -> tuple[list[Any], dict[str, Any]]:
+    """Split a body into positional and keyword arguments (snake_case names)."""
+    options = {ARGUMENT_NAMES.get(key, key): value for key, value in body.items() if key not in positional}
+    return [body[key] for key in positional], options
+
+
+def test_generated_valid_recording_bodies_are_built_unchanged() -> None:
+    ran = Counter[str]()
+
+    @settings(max_examples=VALID_EXAMPLES, **SETTINGS)
+    @given(data=st.data(), name=st.sampled_from(sorted(MEDIA_CONTRACTS)))
+    def check(data: st.DataObject, name: str) -> None:
+        body = data.draw(valid(MEDIA_CONTRACTS[name]))
+        positional, options = split(body, tuple(key for key in POSITIONAL[name] if key != "kind"))
+        assert BUILDERS[name](*positional, **options) == body
+        ran[name] += 1
+
+    check()
+    assert min(ran.values()) >= MIN_COVERAGE, ran
+
+
+def test_generated_invalid_recording_bodies_are_refused_before_any_request_naming_the_field(
+    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    ran = Counter[tuple[str, str]]()
+
+    @settings(max_examples=INVALID_EXAMPLES, suppress_health_check=[HealthCheck.too_slow], **SETTINGS)
+    @given(data=st.data(), name=st.sampled_from(sorted(MEDIA_CONTRACTS)))
+    def check(data: st.DataObject, name: str) -> None:
+        mutation = data.draw(invalid_bodies(MEDIA_CONTRACTS[name], arguments=True))
+        positional, options = split(mutation.body, POSITIONAL[name])
+        with pytest.raises(InvalidRequestError) as caught:
+            getattr(hook, HOOK_METHODS[name])(*positional, **options)
+
+        (problem,) = caught.value.problems
+        assert problem.startswith(f"{mutation.path}: "), (name, mutation.kind, problem)
+        assert all(repr(value) in problem for value in mutation.allowed), problem
+        assert videosdk_emulator.requests == []
+        ran[name, mutation.kind] += 1
+
+    check()
+    assert sum(ran.values()) == INVALID_EXAMPLES
+    expected = {
+        (name, kind)
+        for name, contract in MEDIA_CONTRACTS.items()
+        for kind in possible_mutations(contract, arguments=True)
+    }
+    assert set(ran) == expected
 
 
 # HLS, livestream and realtime transcription start bodies (the same approach, on their contracts).

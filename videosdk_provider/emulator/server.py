@@ -22,7 +22,15 @@ from videosdk_provider.emulator.events import EventBus
 from videosdk_provider.emulator.faults import Fault, FaultQueue
 from videosdk_provider.emulator.files import FILES_PREFIX, FileAnswer, FileStore
 from videosdk_provider.emulator.recording import RecordedRequest, RequestLog
-from videosdk_provider.emulator.resources import RESOURCES, Rooms, Sessions, Webhooks
+from videosdk_provider.emulator.resources import (
+    RESOURCES,
+    ParticipantRecordings,
+    PostTranscriptions,
+    Recordings,
+    Rooms,
+    Sessions,
+    Webhooks,
+)
 from videosdk_provider.emulator.scheduler import Scheduler
 from videosdk_provider.emulator.webhooks import DEFAULT_RETRIES, DEFAULT_RETRY_DELAY, WebhookDeliverer
 
@@ -251,6 +259,9 @@ class VideoSDKEmulator:
         self._resources = Resources(self._core, RESOURCES)
         self._rooms = self._resources.get(Rooms)
         self._sessions = self._resources.get(Sessions)
+        self._recordings = self._resources.get(Recordings)
+        self._post_transcriptions = self._resources.get(PostTranscriptions)
+        self._participant_recordings = self._resources.get(ParticipantRecordings)
         self._webhooks = self._resources.get(Webhooks).deliverer
         self._webhooks.retries = webhook_retries
         self._webhooks.retry_delay = webhook_retry_delay
@@ -461,6 +472,49 @@ class VideoSDKEmulator:
         with the API requests.
         """
         return self._files
+
+    # --- recordings and transcriptions ----------------------------------------------------------
+
+    @property
+    def recording_file_size(self) -> int:
+        """Bytes of each recording file (room, participant, track, merged); back to 64 KiB on reset."""
+        return self._recordings.file_size
+
+    @recording_file_size.setter
+    def recording_file_size(self, size: int) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError("recording_file_size must be a non-negative integer")
+        self._recordings.file_size = size
+
+    @property
+    def transcription_delay(self) -> float:
+        """Seconds from a recording's stop until its post-call transcription completes."""
+        return self._post_transcriptions.delay
+
+    @transcription_delay.setter
+    def transcription_delay(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("transcription_delay must not be negative")
+        self._post_transcriptions.delay = float(seconds)
+
+    @property
+    def merge_delay(self) -> float:
+        """Seconds from a merge request until the merged recording is completed."""
+        return self._participant_recordings.merge_delay
+
+    @merge_delay.setter
+    def merge_delay(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("merge_delay must not be negative")
+        self._participant_recordings.merge_delay = float(seconds)
+
+    def fail_next_recording(self, *, times: int = 1) -> None:
+        """Make the next ``times`` room recordings to stop end ``failed``, without a file."""
+        self._recordings.fail_next(times)
+
+    def fail_next_transcription(self, *, times: int = 1) -> None:
+        """Make the next ``times`` post-call transcriptions end ``failed``, without files."""
+        self._post_transcriptions.fail_next(times)
 
     # --- sessions --------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from videosdk_provider.hooks.media import media_query, send_stop, stop_body
 from videosdk_provider.models.hls import Hls
 from videosdk_provider.models.stops import StopResult
 
-_AMBIGUOUS_START = Ambiguity(
+_AMBIGUOUS_HLS_START = Ambiguity(
     hint="HLS may or may not have started, so the request was not repeated; "
     "get_active_hls(room_id) tells whether it runs before starting it again"
 )
@@ -45,7 +45,9 @@ class HlsHookMixin(VideoSDKBaseHook):
         body = build_start_hls_body(
             room_id, config=config, template_url=template_url, transcription=transcription, summary=summary
         )
-        return cast("Hls", self.request("POST", "/v2/hls/start", json_body=body, ambiguity=_AMBIGUOUS_START))
+        return cast(
+            "Hls", self.request("POST", "/v2/hls/start", json_body=body, ambiguity=_AMBIGUOUS_HLS_START)
+        )
 
     def stop_hls(self, room_id: str, *, hls_id: str | None = None) -> StopResult:
         """

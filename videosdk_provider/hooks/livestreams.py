@@ -20,7 +20,7 @@ from videosdk_provider.hooks.media import media_query, send_stop, stop_body
 from videosdk_provider.models.livestreams import Livestream, is_running, stream_keys
 from videosdk_provider.models.stops import StopResult
 
-_AMBIGUOUS_START = Ambiguity(
+_AMBIGUOUS_LIVESTREAM_START = Ambiguity(
     hint="the livestream may or may not have started, so the request was not repeated; "
     "get_active_livestream(room_id) tells whether it runs before starting it again"
 )
@@ -59,7 +59,9 @@ class LivestreamsHookMixin(VideoSDKBaseHook):
         body = build_start_livestream_body(room_id, outputs, config=config, template_url=template_url)
         for key in stream_keys(body):
             mask_secret(key)
-        answer = self.request("POST", "/v2/livestreams/start", json_body=body, ambiguity=_AMBIGUOUS_START)
+        answer = self.request(
+            "POST", "/v2/livestreams/start", json_body=body, ambiguity=_AMBIGUOUS_LIVESTREAM_START
+        )
         return cast("str | Livestream", _masked(answer))
 
     def stop_livestream(self, room_id: str, *, livestream_id: str | None = None) -> StopResult:

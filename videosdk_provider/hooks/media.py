@@ -1,5 +1,5 @@
 """
-What the media resources' hooks (HLS, livestreams, realtime transcriptions) share: stops and list queries.
+What the media resources' hooks (recordings, HLS, livestreams, transcriptions) share: stops and lists.
 
 A stop is a POST that is never repeated by the hook: after a lost answer or a 5xx, it may have
 taken effect. What the API answers for something that is not running (a 400 saying "not
@@ -69,3 +69,9 @@ def send_stop(
     if isinstance(answer, dict) and isinstance(answer.get("message"), str):
         message = answer["message"]
     return {"stopped": True, "message": message or f"{what} stopped"}
+
+
+def page_transcriptions(answer: Any) -> list[Any] | None:
+    """Items of a transcriptions page (realtime or post-call), listed under ``transcriptions``."""
+    items = answer.get("transcriptions") if isinstance(answer, dict) else None
+    return items if isinstance(items, list) else None

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import cast
 
 from videosdk_provider.bodies.realtime_transcriptions import build_start_realtime_transcription_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, send_stop, stop_body
+from videosdk_provider.hooks.media import media_query, page_transcriptions, send_stop, stop_body
 from videosdk_provider.models.realtime_transcriptions import RUNNING, RealtimeTranscription
 from videosdk_provider.models.stops import StopResult
 
 _PATH = "/ai/v1/realtime-transcriptions"
-_AMBIGUOUS_START = Ambiguity(
+_AMBIGUOUS_TRANSCRIPTION_START = Ambiguity(
     hint="the realtime transcription may or may not have started, so the request was not repeated; "
     "get_active_realtime_transcription(room_id) tells whether it runs before starting it again"
 )
-
-
-def _page_transcriptions(answer: Any) -> list[Any] | None:
-    """Items of a transcriptions page, listed under ``transcriptions``."""
-    items = answer.get("transcriptions") if isinstance(answer, dict) else None
-    return items if isinstance(items, list) else None
 
 
 class RealtimeTranscriptionsHookMixin(VideoSDKBaseHook):
@@ -40,7 +34,9 @@ class RealtimeTranscriptionsHookMixin(VideoSDKBaseHook):
         :param webhook_url: Where the API posts this transcription's events.
         """
         body = build_start_realtime_transcription_body(room_id, webhook_url=webhook_url)
-        answer = self.request("POST", f"{_PATH}/start", json_body=body, ambiguity=_AMBIGUOUS_START)
+        answer = self.request(
+            "POST", f"{_PATH}/start", json_body=body, ambiguity=_AMBIGUOUS_TRANSCRIPTION_START
+        )
         return cast("RealtimeTranscription", answer)
 
     def stop_realtime_transcription(self, room_id: str) -> StopResult:
@@ -66,7 +62,7 @@ class RealtimeTranscriptionsHookMixin(VideoSDKBaseHook):
     ) -> Iterator[RealtimeTranscription]:
         """Every realtime transcription (of a room or a session, if given), through all pages."""
         query = media_query(room_id, session_id, per_page, room_required=False)
-        return self._paged(_PATH, query, _page_transcriptions)
+        return self._paged(_PATH, query, page_transcriptions)
 
     def get_realtime_transcription(self, transcription_id: str) -> RealtimeTranscription:
         """Fetch one realtime transcription by its id."""

@@ -11,7 +11,10 @@ from videosdk_provider.exceptions import VideoSDKAuthError
 from videosdk_provider.hooks.core import auth_failure
 from videosdk_provider.hooks.hls import HlsHookMixin
 from videosdk_provider.hooks.livestreams import LivestreamsHookMixin
+from videosdk_provider.hooks.participant_recordings import ParticipantRecordingsHookMixin
+from videosdk_provider.hooks.post_transcriptions import PostTranscriptionsHookMixin
 from videosdk_provider.hooks.realtime_transcriptions import RealtimeTranscriptionsHookMixin
+from videosdk_provider.hooks.recordings import RecordingsHookMixin
 from videosdk_provider.hooks.rooms import RoomsHookMixin
 from videosdk_provider.hooks.sessions import SessionsHookMixin
 from videosdk_provider.hooks.webhooks import WebhooksHookMixin
@@ -20,6 +23,9 @@ from videosdk_provider.hooks.webhooks import WebhooksHookMixin
 class VideoSDKHook(
     RoomsHookMixin,
     SessionsHookMixin,
+    RecordingsHookMixin,
+    ParticipantRecordingsHookMixin,
+    PostTranscriptionsHookMixin,
     HlsHookMixin,
     LivestreamsHookMixin,
     RealtimeTranscriptionsHookMixin,

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from videosdk_provider.models.hls import Hls
 from videosdk_provider.models.livestreams import Livestream, LivestreamOutput
+from videosdk_provider.models.participant_recordings import (
+    MergedRecording,
+    MergeFile,
+    ParticipantRecording,
+    ParticipantRecordingFile,
+)
+from videosdk_provider.models.post_transcriptions import PostTranscription, TranscriptionState
 from videosdk_provider.models.realtime_transcriptions import RealtimeTranscription
+from videosdk_provider.models.recordings import Recording, RecordingFile, RecordingFileMeta, RecordingsState
 from videosdk_provider.models.rooms import Room, RoomLinks
 from videosdk_provider.models.sessions import LatestSessions, Participant, ParticipantTimelog, Session
 from videosdk_provider.models.stops import StopResult
@@ -19,11 +27,21 @@ __all__ = [
     "LatestSessions",
     "Livestream",
     "LivestreamOutput",
+    "MergeFile",
+    "MergedRecording",
     "Participant",
+    "ParticipantRecording",
+    "ParticipantRecordingFile",
     "ParticipantTimelog",
+    "PostTranscription",
     "RealtimeTranscription",
+    "Recording",
+    "RecordingFile",
+    "RecordingFileMeta",
+    "RecordingsState",
     "Room",
     "RoomLinks",
     "Session",
     "StopResult",
+    "TranscriptionState",
 ]

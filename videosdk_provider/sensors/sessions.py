@@ -12,7 +12,7 @@ from airflow.sdk.exceptions import AirflowException
 
 from videosdk_provider._compat import AirflowFailException, AirflowSensorTimeout, AirflowSkipException, conf
 from videosdk_provider.bodies.checking import Checker
-from videosdk_provider.constants import DEFAULT_CONN_ID
+from videosdk_provider.constants import DEFAULT_CONN_ID, DEFERRAL_GRACE_SECONDS
 from videosdk_provider.exceptions import TRANSIENT_ERRORS
 from videosdk_provider.models.sessions import SESSION_TARGETS, find_session
 from videosdk_provider.triggers.sessions import VideoSDKSessionTrigger
@@ -20,10 +20,6 @@ from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
-
-#: Extra time the triggerer allows a deferred wait past the sensor's timeout, as a safety net:
-#: the trigger reports the timeout itself, with a clearer message.
-_DEFERRAL_GRACE_SECONDS = 60
 
 
 class VideoSDKSessionSensor(VideoSDKHookMixin, BaseSensorOperator):
@@ -111,7 +107,7 @@ class VideoSDKSessionSensor(VideoSDKHookMixin, BaseSensorOperator):
                 videosdk_conn_id=self.videosdk_conn_id,
             ),
             method_name="execute_complete",
-            timeout=timedelta(seconds=max(0.0, timeout_at - time.time()) + _DEFERRAL_GRACE_SECONDS),
+            timeout=timedelta(seconds=max(0.0, timeout_at - time.time()) + DEFERRAL_GRACE_SECONDS),
         )
 
     def _wait_began(self, context: Context) -> float:

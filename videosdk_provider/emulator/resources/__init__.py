@@ -9,11 +9,35 @@ from __future__ import annotations
 
 from videosdk_provider.emulator.resources.hls import Hls
 from videosdk_provider.emulator.resources.livestreams import Livestreams
+from videosdk_provider.emulator.resources.participant_recordings import ParticipantRecordings
+from videosdk_provider.emulator.resources.post_transcriptions import PostTranscriptions
 from videosdk_provider.emulator.resources.realtime_transcriptions import RealtimeTranscriptions
+from videosdk_provider.emulator.resources.recordings import Recordings
 from videosdk_provider.emulator.resources.rooms import Rooms
 from videosdk_provider.emulator.resources.sessions import Sessions
 from videosdk_provider.emulator.resources.webhooks import Webhooks
 
-RESOURCES = (Rooms, Sessions, Hls, Livestreams, RealtimeTranscriptions, Webhooks)
+RESOURCES = (
+    Rooms,
+    Sessions,
+    Hls,
+    Livestreams,
+    RealtimeTranscriptions,
+    PostTranscriptions,
+    Recordings,
+    ParticipantRecordings,
+    Webhooks,
+)
 
-__all__ = ["RESOURCES", "Hls", "Livestreams", "RealtimeTranscriptions", "Rooms", "Sessions", "Webhooks"]
+__all__ = [
+    "RESOURCES",
+    "Hls",
+    "Livestreams",
+    "ParticipantRecordings",
+    "PostTranscriptions",
+    "RealtimeTranscriptions",
+    "Recordings",
+    "Rooms",
+    "Sessions",
+    "Webhooks",
+]
