@@ -1,0 +1,211 @@
+"""
+A real Airflow deployment for the deployment tests, brought up and down by ``scripts/deployment.sh``.
+
+PostgreSQL, the API server, scheduler, DAG processor and triggerer (and, for the Celery executor,
+Redis and two Celery workers) run as separate processes from this test session's own venv; the
+bundled emulator serves the VideoSDK API. Tests drive Airflow only through its REST API, read the
+metadata database over SQL, and script VideoSDK sessions through the emulator's admin endpoints.
+
+One deployment runs at a time (the machine has two cores): asking for the other executor stops
+the current one first. Each executor's logs stay in ``.deployment/pytest-<executor>/logs``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "deployment.sh"
+EXECUTORS = ("local", "celery")
+FINISHED = {"success", "failed"}
+UP_TIMEOUT = 600
+
+
+def _read_settings(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+def _script(state: Path, *args: str, timeout: float = UP_TIMEOUT) -> None:
+    """Run ``scripts/deployment.sh`` on this session's venv; fail the test with its output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))}
+    env.update({"DEPLOYMENT_DIR": str(state), "DEPLOYMENT_PYTHON": sys.executable})
+    env.pop("AIRFLOW_HOME", None)
+    done = subprocess.run(
+        ["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        pytest.fail(f"scripts/deployment.sh {' '.join(args)} failed:\n{done.stderr[-4000:]}")
+
+
+@dataclass
+class Deployment:
+    """A running deployment: REST, SQL and emulator-admin helpers, and its processes to kill."""
+
+    executor: str
+    state: Path
+    settings: dict[str, str]
+    http: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings['API_PORT']}"
+
+    @property
+    def emulator_url(self) -> str:
+        return (self.state / "run" / "emulator.url").read_text().strip()
+
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    def login(self) -> None:
+        """Get a token from the simple auth manager (every user is an admin on this loopback bed)."""
+        answer = self.http.get(f"{self.api_url}/auth/token", timeout=30)
+        answer.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        answer = self.http.request(method, f"{self.api_url}/api/v2{path}", timeout=60, **kwargs)
+        if not answer.ok:
+            raise AssertionError(f"{method} {path}: {answer.status_code} {answer.text[:500]}")
+        return answer.json()
+
+    def trigger(self, dag_id: str, conf: dict[str, Any] | None = None) -> str:
+        """Trigger a DAG run through the REST API; return its run id."""
+        run = self.api("POST", f"/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf or {}})
+        return str(run["dag_run_id"])
+
+    def run(self, dag_id: str, run_id: str) -> dict[str, Any]:
+        return dict(self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}"))
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        return list(self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances")["task_instances"])
+
+    def xcom(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> Any:
+        path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/return_value"
+        return self.api("GET", path, params={"map_index": map_index, "deserialize": True})["value"]
+
+    def wait_for_runs(
+        self,
+        runs: Iterable[tuple[str, str]],
+        timeout: float,
+        while_waiting: Callable[[], Any] | None = None,
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Poll the runs until every one has finished (or the timeout); return each run's last state."""
+        pending = set(runs)
+        finished: dict[tuple[str, str], dict[str, Any]] = {}
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline:
+            if while_waiting is not None:
+                while_waiting()
+            for dag_id, run_id in sorted(pending):
+                run = self.run(dag_id, run_id)
+                if run["state"] in FINISHED:
+                    finished[(dag_id, run_id)] = run
+                    pending.discard((dag_id, run_id))
+            time.sleep(1)
+        for key in pending:
+            finished[key] = self.run(*key)
+        return finished
+
+    def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Run one query on the metadata database (PostgreSQL)."""
+        import psycopg2
+
+        port = self.settings["PG_PORT"]
+        with psycopg2.connect(host="127.0.0.1", port=port, user="airflow", password="airflow") as conn:
+            with conn.cursor() as cursor:
+                cursor.execute(query, args)
+                return list(cursor.fetchall()) if cursor.description else []
+
+    def emulator(self, method: str, path: str, **body: Any) -> Any:
+        """Call the emulator's admin API (``/_emulator/...``)."""
+        answer = requests.request(method, f"{self.emulator_url}/_emulator/{path}", json=body, timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+
+    def rooms(self) -> list[dict[str, Any]]:
+        return list(self.emulator("GET", "rooms"))
+
+    def pid(self, component: str) -> int:
+        return int((self.state / "run" / f"{component}.pid").read_text())
+
+    def kill(self, component: str) -> None:
+        """SIGKILL a component's whole process group, as a crash or the OOM killer would."""
+        os.killpg(self.pid(component), signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.pid(component), 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+
+    def start(self, component: str) -> None:
+        """Start a stopped or killed component again and wait for its health."""
+        _script(self.state, "start", component)
+
+    def stop(self, component: str) -> None:
+        _script(self.state, "stop", component)
+
+    def log_tail(self, component: str, lines: int = 40) -> str:
+        text = (self.logs / f"{component}.log").read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+
+class Deployments:
+    """At most one live deployment; asking for another executor stops the current one first."""
+
+    def __init__(self) -> None:
+        self.current: Deployment | None = None
+
+    def get(self, executor: str) -> Deployment:
+        if self.current is not None and self.current.executor == executor:
+            return self.current
+        self.close()
+        state = REPO / ".deployment" / f"pytest-{executor}"
+        _script(state, "down")
+        shutil.rmtree(state, ignore_errors=True)
+        _script(state, "up", executor)
+        self.current = Deployment(executor, state, _read_settings(state / "settings.sh"))
+        self.current.login()
+        return self.current
+
+    def close(self) -> None:
+        if self.current is not None:
+            _script(self.current.state, "down")
+            self.current = None
+
+
+@pytest.fixture(scope="session")
+def deployments() -> Iterator[Deployments]:
+    """Hand out deployments; stop whichever is up when the session ends."""
+    pool = Deployments()
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture(scope="session", params=EXECUTORS)
+def deployment(request: pytest.FixtureRequest, deployments: Deployments) -> Deployment:
+    """Bring up the deployment on each executor in turn (LocalExecutor, then CeleryExecutor)."""
+    return deployments.get(str(request.param))
+
+
+@pytest.fixture(scope="session")
+def local_deployment(deployments: Deployments) -> Deployment:
+    """Bring up the deployment on the LocalExecutor."""
+    return deployments.get("local")
