@@ -70,10 +70,20 @@ start_process() {
     log "$name started (pid $!), log: $LOGS/$name.log"
 }
 
+descendants() {  # descendants PID: every process below PID, children first
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        descendants "$child"
+        echo "$child"
+    done
+}
+
 stop_process() {  # stop_process NAME: SIGTERM its process group, SIGKILL after 30 s
-    local name="$1" pid
+    local name="$1" pid below
     pid="$(pid_of "$name")"
     [ -n "$pid" ] || return 0
+    # Task processes may run in sessions of their own: note them before their parents go.
+    below="$(descendants "$pid")"
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 300); do
@@ -81,8 +91,9 @@ stop_process() {  # stop_process NAME: SIGTERM its process group, SIGKILL after 
             sleep 0.1
         done
     fi
-    # The group may outlive its leader (a task process of a killed worker): end it too.
     kill -KILL -- "-$pid" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    [ -z "$below" ] || kill -KILL $below 2>/dev/null || true
     rm -f "$RUN/$name.pid"
     log "$name stopped"
 }
@@ -116,6 +127,7 @@ write_settings() {  # the ports and secrets of this deployment, chosen once at "
     fernet_key="$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
     cat >"$STATE/settings.sh" <<EOF
 EXECUTOR=$executor
+PARALLELISM=8
 PYTHON=$PYTHON
 PG_PORT=$pg_port
 REDIS_PORT=$redis_port
@@ -147,11 +159,12 @@ airflow_env() {  # export the configuration every Airflow process of this deploy
     export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
     export AIRFLOW__CORE__MAX_ACTIVE_RUNS_PER_DAG=250
     export AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG=250
-    export AIRFLOW__CORE__PARALLELISM=8
+    export AIRFLOW__CORE__PARALLELISM="$PARALLELISM"
     export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True
     export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="$API_URL/execution/"
     export AIRFLOW__API__BASE_URL="$API_URL"
     export AIRFLOW__API_AUTH__JWT_SECRET="$JWT_SECRET"
+    export AIRFLOW__API__MAXIMUM_PAGE_LIMIT=1000
     export AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST="[{\"name\": \"videosdk_examples\", \"classpath\": \"$bundle\", \"kwargs\": {\"path\": \"$REPO_ROOT/example_dags\"}}, {\"name\": \"videosdk_test_dags\", \"classpath\": \"$bundle\", \"kwargs\": {\"path\": \"$REPO_ROOT/tests/dags\"}}]"
     export AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL=5
     # Only the runs the tests trigger: no scheduled runs of the example DAGs.
@@ -161,7 +174,7 @@ airflow_env() {  # export the configuration every Airflow process of this deploy
     export AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL=5
     export AIRFLOW__LOGGING__BASE_LOG_FOLDER="$LOGS/tasks"
     export AIRFLOW__CELERY__BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
-    export AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql://airflow:airflow@127.0.0.1:$PG_PORT/airflow"
+    export AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql+psycopg2://airflow:airflow@127.0.0.1:$PG_PORT/airflow"
     export AIRFLOW__CELERY__WORKER_CONCURRENCY=4
     export AIRFLOW_CONN_VIDEOSDK_DEFAULT
     AIRFLOW_CONN_VIDEOSDK_DEFAULT="$(python3 -c 'import json, sys
@@ -223,7 +236,7 @@ start_component() {
             [ "$EXECUTOR" = celery ] || die "$name: workers belong to the Celery executor"
             airflow_env
             start_process "$name" "$airflow" celery worker --celery-hostname "$name@%h" \
-                --skip-serve-logs
+                --queues "default,$name" --skip-serve-logs
             wait_for "celery $name is ready" "$name" grep -q " ready\." "$LOGS/$name.log"
             ;;
         *) die "unknown component: $name" ;;

@@ -7,14 +7,20 @@ bundled emulator serves the VideoSDK API. Tests drive Airflow only through its R
 metadata database over SQL, and script VideoSDK sessions through the emulator's admin endpoints.
 
 One deployment runs at a time (the machine has two cores): asking for the other executor stops
-the current one first. Each executor's logs stay in ``.deployment/pytest-<executor>/logs``.
+the current one first. Each executor's logs stay in ``.deployment/pytest-<executor>/logs``. With
+``DEPLOYMENT_RUNNING`` set to the state directory of a deployment already up, the tests use that
+one (those on its executor only) and leave it running.
+
+:class:`SessionDriver` plays the other side of a deferred session wait: for each session sensor
+in the ``deferred`` state it checks the metadata database for the proof that the wait really
+deferred (a row of the session trigger, claimed by a running triggerer: no worker slot is held),
+then starts and ends the room's session in the emulator so the wait can resume.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -125,10 +131,13 @@ class Deployment:
         import psycopg2
 
         port = self.settings["PG_PORT"]
-        with psycopg2.connect(host="127.0.0.1", port=port, user="airflow", password="airflow") as conn:
-            with conn.cursor() as cursor:
+        conn = psycopg2.connect(host="127.0.0.1", port=port, user="airflow", password="airflow")
+        try:
+            with conn, conn.cursor() as cursor:
                 cursor.execute(query, args)
                 return list(cursor.fetchall()) if cursor.description else []
+        finally:
+            conn.close()
 
     def emulator(self, method: str, path: str, **body: Any) -> Any:
         """Call the emulator's admin API (``/_emulator/...``)."""
@@ -143,15 +152,52 @@ class Deployment:
         return int((self.state / "run" / f"{component}.pid").read_text())
 
     def kill(self, component: str) -> None:
-        """SIGKILL a component's whole process group, as a crash or the OOM killer would."""
-        os.killpg(self.pid(component), signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        """SIGKILL a component and every process below it, as a crash or the OOM killer would."""
+        import psutil
+
+        leader = psutil.Process(self.pid(component))
+        processes = [leader, *leader.children(recursive=True)]
+        for process in processes:
+            process.kill()
+        psutil.wait_procs(processes, timeout=30)
+
+    def crash_task_worker(self, ti: dict[str, Any]) -> None:
+        """
+        SIGKILL the worker running a task instance, in the middle of its work.
+
+        On Celery that is the whole ``airflow celery worker`` the task runs in, with every process
+        below it; on the LocalExecutor, the task process and the executor's worker processes above
+        it (the scheduler lives on).
+        """
+        import psutil
+
+        task = psutil.Process(int(ti["pid"]))
+        owners = {self.pid(name): name for name in self.components()}
+        above = task.parents()
+        owner = next(owners[process.pid] for process in above if process.pid in owners)
+        if owner.startswith("worker-"):
+            self.kill(owner)
+            return
+        assert owner == "scheduler", f"task process {task.pid} runs under the {owner}"
+        crashed = [task]
+        for process in above:
+            if process.pid in owners:
+                break
+            crashed.append(process)
+        for process in crashed:
+            process.kill()
+        psutil.wait_procs(crashed, timeout=30)
+
+    def components(self) -> list[str]:
+        return sorted(path.stem for path in (self.state / "run").glob("*.pid"))
+
+    def restore(self) -> None:
+        """Start again every Celery worker a test killed."""
+        for worker in ("worker-1", "worker-2") if self.executor == "celery" else ():
             try:
-                os.killpg(self.pid(component), 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
+                os.kill(self.pid(worker), 0)
+            except (ProcessLookupError, FileNotFoundError):
+                self.start(worker)
 
     def start(self, component: str) -> None:
         """Start a stopped or killed component again and wait for its health."""
@@ -165,16 +211,76 @@ class Deployment:
         return "\n".join(text[-lines:])
 
 
+TRIGGER_CLASS = "videosdk_provider.triggers.sessions.VideoSDKSessionTrigger"
+HELD_TRIGGER = """
+    SELECT t.classpath, t.triggerer_id
+    FROM task_instance ti JOIN trigger t ON t.id = ti.trigger_id
+    WHERE ti.dag_id = %s AND ti.run_id = %s AND ti.task_id = %s AND ti.map_index = %s
+      AND ti.state = 'deferred'
+"""
+
+
+@dataclass
+class SessionDriver:
+    """Start and end the session of every room whose sensor waits deferred in a real triggerer."""
+
+    deployment: Deployment
+    room_task: str
+    wait_task: str
+    end_sessions: bool = True
+    held: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    ended: set[tuple[str, str, int]] = field(default_factory=set)
+
+    def deferred(self) -> list[dict[str, Any]]:
+        """Every deferred instance of the wait task, over all DAG runs."""
+        answer = self.deployment.api(
+            "GET", "/dags/~/dagRuns/~/taskInstances", params={"state": "deferred", "limit": 1000}
+        )
+        return [ti for ti in answer["task_instances"] if ti["task_id"] == self.wait_task]
+
+    def room_of(self, ti: dict[str, Any]) -> str:
+        created = self.deployment.xcom(ti["dag_id"], ti["dag_run_id"], self.room_task)
+        return str(created[ti["map_index"]] if ti["map_index"] >= 0 else created)
+
+    def __call__(self) -> None:
+        """Check each newly deferred wait's trigger; end its room's session once a triggerer holds it."""
+        for ti in self.deferred():
+            key = (ti["dag_id"], ti["dag_run_id"], ti["map_index"])
+            rows = self.deployment.sql(HELD_TRIGGER, *key[:2], self.wait_task, key[2])
+            if key in self.held or not rows or rows[0][1] is None:
+                continue
+            assert rows[0][0] == TRIGGER_CLASS
+            self.held[key] = self.room_of(ti)
+        if self.end_sessions:
+            self.end_held()
+
+    def end_held(self) -> None:
+        for key, room_id in self.held.items():
+            if key not in self.ended:
+                self.deployment.emulator("POST", "sessions/start", roomId=room_id)
+                self.deployment.emulator("POST", "sessions/end", roomId=room_id)
+                self.ended.add(key)
+
+
 class Deployments:
     """At most one live deployment; asking for another executor stops the current one first."""
 
     def __init__(self) -> None:
         self.current: Deployment | None = None
+        self.running: Deployment | None = None
 
     def get(self, executor: str) -> Deployment:
         if self.current is not None and self.current.executor == executor:
             return self.current
         self.close()
+        running = os.environ.get("DEPLOYMENT_RUNNING")
+        if running:
+            settings = _read_settings(Path(running) / "settings.sh")
+            if settings["EXECUTOR"] != executor:
+                pytest.skip(f"the running deployment in {running} is on the {settings['EXECUTOR']} executor")
+            self.current = self.running = Deployment(executor, Path(running), settings)
+            self.current.login()
+            return self.current
         state = REPO / ".deployment" / f"pytest-{executor}"
         _script(state, "down")
         shutil.rmtree(state, ignore_errors=True)
@@ -184,7 +290,7 @@ class Deployments:
         return self.current
 
     def close(self) -> None:
-        if self.current is not None:
+        if self.current is not None and self.current is not self.running:
             _script(self.current.state, "down")
             self.current = None
 
@@ -203,6 +309,16 @@ def deployments() -> Iterator[Deployments]:
 def deployment(request: pytest.FixtureRequest, deployments: Deployments) -> Deployment:
     """Bring up the deployment on each executor in turn (LocalExecutor, then CeleryExecutor)."""
     return deployments.get(str(request.param))
+
+
+@pytest.fixture
+def session_driver(deployment: Deployment) -> Callable[..., SessionDriver]:
+    """Build a :class:`SessionDriver` on the deployment for a room task and a wait task."""
+
+    def make(room_task: str, wait_task: str, end_sessions: bool = True) -> SessionDriver:
+        return SessionDriver(deployment, room_task, wait_task, end_sessions)
+
+    return make
 
 
 @pytest.fixture(scope="session")
