@@ -15,13 +15,14 @@
 #   DEPLOYMENT_DIR       state directory (default .deployment/ in the repository)
 #   DEPLOYMENT_PYTHON    Python of an existing venv to run Airflow from (default: make_venv latest)
 #   AIRFLOW_VERSION      Airflow version of the venv built when DEPLOYMENT_PYTHON is unset
+#   DEPLOYMENT_DAGS      DAG ids to wait for at "up", besides the example DAGs
 set -euo pipefail
 source "$(dirname "$0")/_env.sh"
 
 STATE="${DEPLOYMENT_DIR:-$REPO_ROOT/.deployment}"
 RUN="$STATE/run"
 LOGS="$STATE/logs"
-HEALTH_TIMEOUT="${DEPLOYMENT_HEALTH_TIMEOUT:-240}"
+HEALTH_TIMEOUT="${DEPLOYMENT_HEALTH_TIMEOUT:-600}"
 
 die() { log "ERROR: $*"; exit 1; }
 
@@ -205,41 +206,54 @@ start_postgres() {
     fi
 }
 
-start_component() {
+start_component() {  # start_component NAME [--no-wait]: start it, then wait for its health
     local name="$1"
-    local airflow="$(dirname "$PYTHON")/airflow"
+    local airflow
+    airflow="$(dirname "$PYTHON")/airflow"
     case "$name" in
         postgres) start_postgres ;;
         redis)
             start_process redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" \
                 --appendonly no --dir "$STATE/redis"
-            wait_for "Redis answers on port $REDIS_PORT" redis redis-cli -p "$REDIS_PORT" ping
             ;;
         emulator)
             rm -f "$RUN/emulator.url"
             start_process emulator "$PYTHON" -u -m videosdk_provider.emulator --port 0 \
                 --api-key "$EMULATOR_API_KEY" --secret "$EMULATOR_SECRET"
-            wait_for "the VideoSDK emulator listens" emulator grep -q "listening on" "$LOGS/emulator.log"
-            grep -o 'http://[^ ]*' "$LOGS/emulator.log" | tail -n 1 >"$RUN/emulator.url"
             ;;
         api-server)
             airflow_env
             start_process api-server "$airflow" api-server --host 127.0.0.1 --port "$API_PORT" --workers 1
-            wait_for "the API server is up at $API_URL" api-server health_check metadatabase
             ;;
         scheduler | dag-processor | triggerer)
             airflow_env
             start_process "$name" "$airflow" "$name"
-            wait_for "the $name is healthy" "$name" health_check "${name//-/_}"
             ;;
         worker-1 | worker-2)
             [ "$EXECUTOR" = celery ] || die "$name: workers belong to the Celery executor"
             airflow_env
             start_process "$name" "$airflow" celery worker --celery-hostname "$name@%h" \
                 --queues "default,$name" --skip-serve-logs
-            wait_for "celery $name is ready" "$name" grep -q " ready\." "$LOGS/$name.log"
             ;;
         *) die "unknown component: $name" ;;
+    esac
+    [ "${2:-}" = --no-wait ] || await_component "$name"
+}
+
+await_component() {  # await_component NAME: wait on the component's own health report
+    local name="$1"
+    case "$name" in
+        postgres) ;;
+        redis) wait_for "Redis answers on port $REDIS_PORT" redis redis-cli -p "$REDIS_PORT" ping ;;
+        emulator)
+            wait_for "the VideoSDK emulator listens" emulator grep -q "listening on" "$LOGS/emulator.log"
+            grep -o 'http://[^ ]*' "$LOGS/emulator.log" | tail -n 1 >"$RUN/emulator.url"
+            ;;
+        api-server) wait_for "the API server is up at $API_URL" api-server health_check metadatabase ;;
+        scheduler | dag-processor | triggerer)
+            wait_for "the $name is healthy" "$name" health_check "${name//-/_}"
+            ;;
+        worker-1 | worker-2) wait_for "celery $name is ready" "$name" grep -q " ready\." "$LOGS/$name.log" ;;
     esac
 }
 
@@ -272,12 +286,18 @@ up() {
     log "migrating the Airflow database"
     "$(dirname "$PYTHON")/airflow" db migrate >"$LOGS/db-migrate.log" 2>&1 \
         || { tail -n 40 "$LOGS/db-migrate.log" >&2; die "airflow db migrate failed"; }
-    for name in api-server scheduler dag-processor triggerer; do start_component "$name"; done
-    if [ "$EXECUTOR" = celery ]; then
-        for name in worker-1 worker-2; do start_component "$name"; done
-    fi
-    wait_for "the example DAGs are parsed" dag-processor \
-        "$PYTHON" "$REPO_ROOT/scripts/deployment_health.py" "$API_URL" --dags example_videosdk_daily_class
+    start_component api-server
+    # The rest start together (two cores: their start-up is mostly waiting), then each is awaited.
+    local name rest=(scheduler dag-processor triggerer)
+    [ "$EXECUTOR" = celery ] && rest+=(worker-1 worker-2)
+    for name in "${rest[@]}"; do start_component "$name" --no-wait; done
+    for name in "${rest[@]}"; do await_component "$name"; done
+    # Each example DAG file holds the DAG of the same name; DEPLOYMENT_DAGS adds more to wait for.
+    local dags
+    dags="$(cd "$REPO_ROOT/example_dags" && ls ./*.py | sed 's|^\./||; s|\.py$||' | tr '\n' ' ')"
+    # shellcheck disable=SC2086
+    wait_for "the DAGs are parsed" dag-processor \
+        "$PYTHON" "$REPO_ROOT/scripts/deployment_health.py" "$API_URL" --dags $dags ${DEPLOYMENT_DAGS:-}
     trap - EXIT
     log "deployment up ($EXECUTOR executor): API $API_URL, logs in $LOGS"
 }
@@ -285,9 +305,13 @@ up() {
 down() {
     [ -f "$STATE/settings.sh" ] || { log "nothing to stop in $STATE"; return 0; }
     load_settings
-    local names
-    names="$(components | tr ' ' '\n' | tac)"
-    for name in $names; do stop_process "$name"; done
+    local name
+    # Airflow's processes stop together; then the emulator, Redis and PostgreSQL they used.
+    for name in $(components | tr ' ' '\n' | tac | grep -Ev '^(postgres|redis|emulator)$'); do
+        stop_process "$name" &
+    done
+    wait
+    for name in emulator redis postgres; do stop_process "$name"; done
     rm -f "$STATE/settings.sh"
     log "deployment down; logs kept in $LOGS"
 }
@@ -298,8 +322,8 @@ status() {
         if alive "$name"; then echo "$name: running (pid $(pid_of "$name"))"; else echo "$name: stopped"; fi
     done
     echo "API server: $API_URL"
-    curl -fsS "$API_URL/api/v2/monitor/health" 2>/dev/null || echo "(health report unavailable)"
-    echo
+    python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
+        "$API_URL/api/v2/monitor/health" 2>/dev/null || echo "(health report unavailable)"
 }
 
 case "${1:-}" in
@@ -308,5 +332,5 @@ case "${1:-}" in
     status) status ;;
     start) load_settings; start_component "${2:?component}" ;;
     stop) load_settings; stop_process "${2:?component}" ;;
-    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -3,7 +3,7 @@ Health probes for ``scripts/deployment.sh``: exit 0 when the deployment is ready
 
     deployment_health.py API_URL COMPONENT...   each component healthy in /api/v2/monitor/health
                                                 (metadatabase, scheduler, triggerer, dag_processor)
-    deployment_health.py API_URL --dags DAG_ID  the DAG processor has stored the DAG (REST API)
+    deployment_health.py API_URL --dags DAG_ID...  the DAG processor has stored these DAGs (REST API)
 
 The scheduler, triggerer and DAG processor count as healthy while their heartbeat is recent, so
 these probes wait on the processes' own reports rather than on sleeps.
@@ -29,21 +29,22 @@ def healthy(api_url: str, components: list[str]) -> bool:
     return all((report.get(name) or {}).get("status") == "healthy" for name in components)
 
 
-def dag_stored(api_url: str, dag_id: str) -> bool:
+def dags_stored(api_url: str, dag_ids: list[str]) -> bool:
     token = get(f"{api_url}/auth/token")["access_token"]
-    try:
-        get(f"{api_url}/api/v2/dags/{dag_id}", token)
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return False
-        raise
+    for dag_id in dag_ids:
+        try:
+            get(f"{api_url}/api/v2/dags/{dag_id}", token)
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return False
+            raise
     return True
 
 
 def main(argv: list[str]) -> int:
     api_url, *rest = argv
     try:
-        ready = dag_stored(api_url, rest[1]) if rest[:1] == ["--dags"] else healthy(api_url, rest)
+        ready = dags_stored(api_url, rest[1:]) if rest[:1] == ["--dags"] else healthy(api_url, rest)
     except (OSError, ValueError, KeyError):
         return 1
     return 0 if ready else 1

@@ -46,7 +46,10 @@ with DAG(
     dag_id="deployment_session_waits", schedule=None, start_date=START, catchup=False, params=BATCH_PARAMS
 ):
     rooms = CreateRoomsOperator(task_id="create_rooms", rooms=batch_bodies(), max_concurrency=8)
-    VideoSDKSessionSensor.partial(task_id="wait_for_session_end", **WAIT).expand(room_id=rooms.output)
+    # Polled less often than a single wait: hundreds of these share one triggerer.
+    VideoSDKSessionSensor.partial(task_id="wait_for_session_end", **{**WAIT, "poke_interval": 10}).expand(
+        room_id=rooms.output
+    )
 
 with DAG(dag_id="deployment_room_batch", schedule=None, start_date=START, catchup=False, params=BATCH_PARAMS):
     CreateRoomsOperator(task_id="create_rooms", rooms=batch_bodies(), max_concurrency=1, **RETRY_AT_ONCE)

@@ -36,7 +36,11 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "deployment.sh"
 EXECUTORS = ("local", "celery")
 FINISHED = {"success", "failed"}
-UP_TIMEOUT = 600
+UP_TIMEOUT = 900
+# The test DAGs (tests/dags/deployment_cases.py) that "up" waits for, with the example DAGs.
+TEST_DAGS = " ".join(
+    ("deployment_session_wait", "deployment_session_waits", "deployment_room_batch", "deployment_same_rooms_twice")
+)
 
 
 def _read_settings(path: Path) -> dict[str, str]:
@@ -46,7 +50,9 @@ def _read_settings(path: Path) -> dict[str, str]:
 def _script(state: Path, *args: str, timeout: float = UP_TIMEOUT) -> None:
     """Run ``scripts/deployment.sh`` on this session's venv; fail the test with its output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))}
-    env.update({"DEPLOYMENT_DIR": str(state), "DEPLOYMENT_PYTHON": sys.executable})
+    env.update(
+        {"DEPLOYMENT_DIR": str(state), "DEPLOYMENT_PYTHON": sys.executable, "DEPLOYMENT_DAGS": TEST_DAGS}
+    )
     env.pop("AIRFLOW_HOME", None)
     done = subprocess.run(
         ["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -211,6 +217,11 @@ class Deployment:
         return "\n".join(text[-lines:])
 
 
+# How long a wait stays deferred before its session ends. A session ending seconds after the
+# deferral can beat the scheduler to the executor's "deferred" exit event; Airflow 3.3.2 then fails
+# the resumed task as "state changed externally" (apache/airflow#67287, #72716). Real classes last
+# far longer than this, so the tests hold each wait past that window.
+MIN_HOLD = 30.0
 TRIGGER_CLASS = "videosdk_provider.triggers.sessions.VideoSDKSessionTrigger"
 HELD_TRIGGER = """
     SELECT t.classpath, t.triggerer_id
@@ -229,6 +240,7 @@ class SessionDriver:
     wait_task: str
     end_sessions: bool = True
     held: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    held_since: dict[tuple[str, str, int], float] = field(default_factory=dict)
     ended: set[tuple[str, str, int]] = field(default_factory=set)
 
     def deferred(self) -> list[dict[str, Any]]:
@@ -251,15 +263,22 @@ class SessionDriver:
                 continue
             assert rows[0][0] == TRIGGER_CLASS
             self.held[key] = self.room_of(ti)
+            self.held_since[key] = time.monotonic()
         if self.end_sessions:
-            self.end_held()
+            self.end_held(wait=False)
 
-    def end_held(self) -> None:
-        for key, room_id in self.held.items():
-            if key not in self.ended:
-                self.deployment.emulator("POST", "sessions/start", roomId=room_id)
-                self.deployment.emulator("POST", "sessions/end", roomId=room_id)
-                self.ended.add(key)
+    def end_held(self, wait: bool = True) -> None:
+        """Start and end the session of every held wait, once held ``MIN_HOLD`` seconds (or wait)."""
+        for key in sorted(self.held, key=self.held_since.__getitem__):
+            if key in self.ended:
+                continue
+            hold = self.held_since[key] + MIN_HOLD - time.monotonic()
+            if hold > 0 and not wait:
+                continue
+            time.sleep(max(hold, 0))
+            self.deployment.emulator("POST", "sessions/start", roomId=self.held[key])
+            self.deployment.emulator("POST", "sessions/end", roomId=self.held[key])
+            self.ended.add(key)
 
 
 class Deployments:
