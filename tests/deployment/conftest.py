@@ -39,7 +39,7 @@ FINISHED = {"success", "failed"}
 UP_TIMEOUT = 900
 # The test DAGs (tests/dags/deployment_cases.py) that "up" waits for, with the example DAGs.
 TEST_DAGS = " ".join(
-    ("deployment_session_wait", "deployment_session_waits", "deployment_room_batch", "deployment_same_rooms_twice")
+    f"deployment_{name}" for name in ("session_wait", "session_waits", "room_batch", "same_rooms_twice")
 )
 
 
