@@ -38,10 +38,10 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-ensure_debian_packages() {
+ensure_debian_packages() {  # ensure_debian_packages EXECUTOR: PostgreSQL, and Redis for Celery
     local missing=()
     [ -n "$(pg_bindir)" ] || missing+=(postgresql)
-    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    [ "$1" != celery ] || command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     [ ${#missing[@]} -eq 0 ] && return
     [ "$(id -u)" -eq 0 ] || die "install ${missing[*]} (apt-get install ${missing[*]}) and run again"
     log "installing ${missing[*]} from Debian"
@@ -269,7 +269,7 @@ up() {
     if [ -f "$STATE/settings.sh" ]; then
         die "a deployment is already in $STATE: run 'scripts/deployment.sh down' first"
     fi
-    ensure_debian_packages
+    ensure_debian_packages "$executor"
     PYTHON="${DEPLOYMENT_PYTHON:-$(make_venv "${AIRFLOW_VERSION:-$LATEST_AIRFLOW}" deployment)/bin/python}"
     "$PYTHON" -c "import psycopg2, asyncpg, airflow.providers.celery" 2>/dev/null \
         || die "$PYTHON lacks the deployment packages: make_venv VERSION deployment"
