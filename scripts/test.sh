@@ -23,7 +23,7 @@ log "mypy --strict"
 "$latest_venv/bin/mypy"
 
 for version in "${versions[@]}"; do
-    venv="$(make_venv "$version" test)"
+    venv="$(make_venv "$version" test deployment)"
     log "browser for the connection-form test"
     bash scripts/install-browser.sh "$venv/bin/python" >&2
     log "pytest against Airflow $version"
