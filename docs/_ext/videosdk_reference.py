@@ -1,0 +1,166 @@
+"""
+Generate the API reference from the package itself, each time the docs are built.
+
+Every public module gets a page (``automodule`` of the names it defines), grouped by layer, so a
+module added to the package appears in the reference without editing the docs. What counts as
+public is explained in ``contributing.rst``; ``tests/docs/test_reference.py`` checks the built
+site against the package with its own walk of it.
+
+The emulator is a testing tool with a small front: its package's ``__all__`` (the names users
+import from ``videosdk_provider.emulator``) and its pytest plugin. Its other modules are the
+server's internals and are not documented. The emulator's command-line help is captured from the
+command itself, so the testing guide shows exactly what the installed command accepts.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+PACKAGE = "videosdk_provider"
+#: Packages documented by their ``__all__`` plus these submodules; their other modules are internal.
+FACADES = {f"{PACKAGE}.emulator": ("pytest_plugin",)}
+#: Section titles of the reference index, in order, by the module's first component under the package.
+LAYERS = (
+    ("hooks", "Hooks"),
+    ("operators", "Operators"),
+    ("sensors", "Sensors"),
+    ("triggers", "Triggers"),
+    ("transfers", "Transfers"),
+    ("links", "Extra links"),
+    ("exceptions", "Exceptions"),
+    ("models", "Models"),
+    ("emulator", "Emulator"),
+)
+OTHER_LAYER = "Package and helpers"
+GENERATED = "reference/api"
+
+
+def is_public(module_name: str) -> bool:
+    """Tell whether a module is public: no component of its dotted name starts with an underscore."""
+    return not any(part.startswith("_") for part in module_name.split("."))
+
+
+def public_modules() -> list[str]:
+    """Every public module of the package, facades' internal modules left out, sorted by name."""
+    package = importlib.import_module(PACKAGE)
+    names = [PACKAGE]
+    for info in pkgutil.walk_packages(package.__path__, prefix=f"{PACKAGE}."):
+        if not is_public(info.name):
+            continue
+        facade = next((f for f in FACADES if info.name.startswith(f"{f}.")), None)
+        if facade is not None and info.name.removeprefix(f"{facade}.") not in FACADES[facade]:
+            continue
+        names.append(info.name)
+    return sorted(name for name in names if _has_content(name))
+
+
+def _has_content(module_name: str) -> bool:
+    """Tell whether a module has anything to show: a docstring, or a public name it defines."""
+    module = importlib.import_module(module_name)
+    if module.__doc__ or module_name in FACADES:
+        return True
+    return any(
+        not name.startswith("_") and getattr(value, "__module__", None) == module_name
+        for name, value in vars(module).items()
+    )
+
+
+def layer_of(module_name: str) -> str:
+    """Title of the reference section a module belongs to."""
+    parts = module_name.split(".")
+    first = parts[1] if len(parts) > 1 else ""
+    return dict(LAYERS).get(first, OTHER_LAYER)
+
+
+def module_page(module_name: str) -> str:
+    """Write the reStructuredText of one module's reference page."""
+    options = [":members:", ":undoc-members:", ":show-inheritance:"]
+    if module_name not in FACADES:
+        options.append(":ignore-module-all:")
+    title = module_name
+    lines = [title, "=" * len(title), "", f".. automodule:: {module_name}"]
+    lines += [f"   {option}" for option in options]
+    return "\n".join(lines) + "\n"
+
+
+def index_page(modules: list[str]) -> str:
+    """Write the reference index: one toctree per layer, in :data:`LAYERS` order."""
+    lines = [
+        "Modules",
+        "=======",
+        "",
+        "Generated from the installed package when the docs are built: every public module, by layer.",
+        "",
+    ]
+    for title in [t for _, t in LAYERS] + [OTHER_LAYER]:
+        members = [m for m in modules if layer_of(m) == title]
+        if not members:
+            continue
+        lines += [title, "-" * len(title), "", ".. toctree::", "   :maxdepth: 1", ""]
+        lines += [f"   {m}" for m in members]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it, so unchanged pages are not rebuilt."""
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+def generate_reference(app: Sphinx) -> None:
+    """Write one page per public module and the index under ``reference/api/``."""
+    target = Path(app.srcdir) / GENERATED
+    modules = public_modules()
+    wanted = {f"{m}.rst" for m in modules} | {"index.rst"}
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.iterdir():
+        if stale.name not in wanted:
+            stale.unlink() if stale.is_file() else shutil.rmtree(stale)
+    for module in modules:
+        _write_if_changed(target / f"{module}.rst", module_page(module))
+    _write_if_changed(target / "index.rst", index_page(modules))
+
+
+def capture_emulator_help(app: Sphinx) -> None:
+    """Save the emulator command's ``--help`` for the testing guide."""
+    env = {**os.environ, "COLUMNS": "100"}
+    completed = subprocess.run(
+        [sys.executable, "-m", f"{PACKAGE}.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=120,
+    )
+    target = Path(app.srcdir) / "_generated"
+    target.mkdir(exist_ok=True)
+    _write_if_changed(target / "emulator-cli.txt", completed.stdout)
+
+
+def _public(base: type) -> list[type]:
+    """Return a class itself when public, else the public classes it is built on."""
+    if not base.__name__.startswith("_"):
+        return [base]
+    return [public for parent in base.__bases__ for public in _public(parent)]
+
+
+def public_bases(app: Sphinx, name: str, obj: Any, options: Any, bases: list[type]) -> None:
+    """Show a private base class (``_RoomOperator``) as the public classes it is built on."""
+    bases[:] = list(dict.fromkeys(public for base in bases for public in _public(base)))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", generate_reference)
+    app.connect("builder-inited", capture_emulator_help)
+    app.connect("autodoc-process-bases", public_bases)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

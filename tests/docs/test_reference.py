@@ -1,0 +1,140 @@
+"""
+The API reference documents exactly the package's public names, and nothing private.
+
+What is public (also explained in the docs' contributing page):
+
+- a public module is a module of ``videosdk_provider`` with no dotted-name component starting with
+  an underscore; inside the emulator only its package (by ``__all__``) and ``pytest_plugin`` are;
+- a public name is a class or function, without a leading underscore, defined in a public module
+  (its ``__module__`` is that module: re-exports count where they are defined), and the methods and
+  properties without a leading underscore that such a class defines itself.
+
+The names documented are read from the built site's ``objects.inv``, the inventory Sphinx writes
+of every object it documented.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import pkgutil
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PACKAGE = "videosdk_provider"
+EMULATOR = f"{PACKAGE}.emulator"
+EMULATOR_FRONT = {EMULATOR, f"{EMULATOR}.pytest_plugin"}
+#: Inventory roles of the objects the public names are compared with (attributes and data are not).
+COMPARED_ROLES = {
+    "py:class",
+    "py:exception",
+    "py:function",
+    "py:method",
+    "py:classmethod",
+    "py:staticmethod",
+    "py:property",
+}
+MEMBER_KINDS = (staticmethod, classmethod, property, functools.cached_property)
+
+
+def _is_public_module(name: str) -> bool:
+    if any(part.startswith("_") for part in name.split(".")):
+        return False
+    return not name.startswith(f"{EMULATOR}.") or name in EMULATOR_FRONT
+
+
+def public_modules() -> list[str]:
+    package = importlib.import_module(PACKAGE)
+    walked = [info.name for info in pkgutil.walk_packages(package.__path__, prefix=f"{PACKAGE}.")]
+    return sorted(name for name in [PACKAGE, *walked] if _is_public_module(name))
+
+
+def _defined_names(module_name: str) -> Iterator[tuple[str, Any]]:
+    module = importlib.import_module(module_name)
+    if module_name == EMULATOR:
+        yield from ((name, getattr(module, name)) for name in module.__all__)
+        return
+    for name, value in vars(module).items():
+        if getattr(value, "__module__", None) == module_name:
+            yield name, value
+
+
+def _class_members(cls: type) -> Iterator[str]:
+    for name, value in vars(cls).items():
+        if not name.startswith("_") and (inspect.isfunction(value) or isinstance(value, MEMBER_KINDS)):
+            yield name
+
+
+def public_names() -> set[str]:
+    names: set[str] = set()
+    for module_name in public_modules():
+        for name, value in _defined_names(module_name):
+            if name.startswith("_") or not callable(value):
+                continue
+            names.add(f"{module_name}.{name}")
+            if inspect.isclass(value):
+                names.update(f"{module_name}.{name}.{member}" for member in _class_members(value))
+    return names
+
+
+def read_inventory(path: Path) -> list[tuple[str, str, str]]:
+    """Entries ``(name, role, anchor)`` of a Sphinx ``objects.inv`` (version 2)."""
+    data = path.read_bytes()
+    header_end = 0
+    for _ in range(4):
+        header_end = data.index(b"\n", header_end) + 1
+    assert data.startswith(b"# Sphinx inventory version 2"), data[:40]
+    entries = []
+    for line in zlib.decompress(data[header_end:]).decode().splitlines():
+        name, role, _priority, uri, _shown = line.split(" ", 4)
+        anchor = uri.partition("#")[2].replace("$", name)
+        entries.append((name, role, anchor))
+    return entries
+
+
+@pytest.fixture(scope="module")
+def inventory(docs_site: Path) -> list[tuple[str, str, str]]:
+    return read_inventory(docs_site / "objects.inv")
+
+
+@pytest.fixture(scope="module")
+def documented(inventory: list[tuple[str, str, str]]) -> set[str]:
+    """Names documented in their own right (canonical-name aliases of an entry left out)."""
+    return {name for name, role, anchor in inventory if role in COMPARED_ROLES and anchor == name}
+
+
+def test_the_public_names_cover_every_layer_and_leave_internals_out() -> None:
+    names = public_names()
+    for expected in (
+        f"{PACKAGE}.hooks.videosdk.VideoSDKHook.create_room",
+        f"{PACKAGE}.operators.rooms.CreateRoomOperator",
+        f"{PACKAGE}.sensors.sessions.VideoSDKSessionSensor.execute_complete",
+        f"{PACKAGE}.triggers.sessions.VideoSDKSessionTrigger",
+        f"{PACKAGE}.exceptions.VideoSDKError",
+        f"{EMULATOR}.VideoSDKEmulator.fail_next",
+        f"{EMULATOR}.pytest_plugin.videosdk_emulator",
+    ):
+        assert expected in names
+    assert not any(name.startswith((f"{PACKAGE}._compat.", f"{EMULATOR}.server.")) for name in names)
+
+
+def test_every_public_name_has_a_reference_entry(documented: set[str]) -> None:
+    assert sorted(public_names() - documented) == []
+
+
+def test_the_reference_documents_no_name_beyond_the_public_ones(documented: set[str]) -> None:
+    assert sorted(documented - public_names()) == []
+
+
+def test_no_private_name_leaks_into_the_reference(inventory: list[tuple[str, str, str]]) -> None:
+    leaked = [
+        name
+        for name, role, _anchor in inventory
+        if role.startswith("py:") and any(part.startswith("_") for part in name.split("."))
+    ]
+    assert leaked == []
