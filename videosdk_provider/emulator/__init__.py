@@ -4,9 +4,14 @@ A local emulator of the VideoSDK REST API, for tests and benchmarks without inte
 Start it in-process with :class:`VideoSDKEmulator` (a context manager), from the command line with
 ``python -m videosdk_provider.emulator``, or in pytest with the fixtures of
 ``videosdk_provider.emulator.pytest_plugin``. It checks tokens and request bodies with its own code,
-independent of the client's validation, stores rooms and sessions in memory, records every API
+independent of the client's validation, stores rooms and sessions in memory, publishes
+webhook-style events (``session-started``...) on :attr:`VideoSDKEmulator.events`, records every API
 request (and the most it handled at once) and can inject faults (error statuses, delays, dropped
 connections).
+
+Layout: ``api.py`` is the generic request/response/routing layer, ``core.py`` the state every
+resource shares, ``resources/<name>.py`` one API resource each (records and endpoint handlers),
+``events.py`` the event bus, ``server.py`` the HTTP transport and :class:`VideoSDKEmulator`.
 """
 
 from __future__ import annotations

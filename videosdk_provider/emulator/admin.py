@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from videosdk_provider.emulator.api import ApiError, ApiRequest, ApiResponse, error_body, parse_json
-from videosdk_provider.emulator.state import NotFoundError, RoomDisabledError
+from videosdk_provider.emulator.core import NotFoundError, RoomDisabledError
 
 if TYPE_CHECKING:
     from videosdk_provider.emulator.server import VideoSDKEmulator

@@ -1,22 +1,25 @@
-"""The emulated VideoSDK REST API: routing, token and body checks, and the endpoint handlers."""
+"""
+The generic part of the emulated REST API: requests, answers, errors, paging, body fields, routing.
+
+The endpoint handlers live with their state in ``resources/``; :class:`Api` routes to them after
+checking the token and, for requests with a body, that it is a JSON object.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from videosdk_provider.emulator.auth import AuthError, verify_authorization
-from videosdk_provider.emulator.checks import check_create_room
-from videosdk_provider.emulator.state import NotFoundError, Store
+from videosdk_provider.emulator.core import NotFoundError
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
-SESSION_STATUSES = ("ongoing", "ended")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -91,7 +94,8 @@ def paginate(items: list[Any], query: dict[str, str]) -> tuple[dict[str, int], l
     return info, items[start : start + per_page]
 
 
-def _optional_string(body: dict[str, Any], name: str) -> str | None:
+def optional_string(body: dict[str, Any], name: str) -> str | None:
+    """Return the body's ``name``: None if absent or null, else it must be a non-empty string (400)."""
     value = body.get(name)
     if value is None:
         return None
@@ -100,8 +104,9 @@ def _optional_string(body: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def _required_string(body: dict[str, Any], name: str) -> str:
-    value = _optional_string(body, name)
+def required_string(body: dict[str, Any], name: str) -> str:
+    """Return the body's ``name``, which must be a non-empty string (else a 400)."""
+    value = optional_string(body, name)
     if value is None:
         raise bad_params(f"{name} is required")
     return value
@@ -110,27 +115,27 @@ def _required_string(body: dict[str, Any], name: str) -> str:
 Handler = Callable[[ApiRequest, dict[str, str], Any], ApiResponse]
 
 
-class Api:
-    """Routes requests to handlers after checking the token and, for bodies, the JSON object."""
+class Route(NamedTuple):
+    """An endpoint: method, path pattern with ``{name}`` parameters (one path segment each), handler."""
 
-    def __init__(self, store: Store, *, api_key: str, secret: str) -> None:
-        self.store = store
+    method: str
+    pattern: str
+    handler: Handler
+
+
+class Api:
+    """
+    Routes requests to handlers after checking the token and, for bodies, the JSON object.
+
+    A path matches literal routes before parameterised ones (``/v2/rooms/deactivate`` before
+    ``/v2/rooms/{roomId}``), whatever order the resources registered them in.
+    """
+
+    def __init__(self, routes: Iterable[Route], *, api_key: str, secret: str) -> None:
         self.api_key = api_key
         self.secret = secret
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
-        for method, pattern, handler in (
-            ("POST", "/v2/rooms", self.create_room),
-            ("GET", "/v2/rooms", self.list_rooms),
-            ("GET", "/v2/rooms/validate/{roomId}", self.validate_room),
-            ("POST", "/v2/rooms/deactivate", self.deactivate_room),
-            ("GET", "/v2/rooms/{roomId}", self.get_room),
-            ("GET", "/v2/sessions", self.list_sessions),
-            ("POST", "/v2/sessions/end", self.end_session),
-            ("POST", "/v2/sessions/participants/remove", self.remove_participant),
-            ("GET", "/v2/sessions/{sessionId}/participants/active", self.active_participants),
-            ("GET", "/v2/sessions/{sessionId}/participants", self.session_participants),
-            ("GET", "/v2/sessions/{sessionId}", self.get_session),
-        ):
+        for method, pattern, handler in sorted(routes, key=lambda route: route.pattern.count("{")):
             regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$"
             self._routes.append((method, re.compile(regex), handler))
 
@@ -177,80 +182,3 @@ class Api:
         if not isinstance(body, dict):
             raise bad_params("Request body must be a JSON object")
         return body
-
-    # --- rooms -----------------------------------------------------------------------------------
-
-    def create_room(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        errors = check_create_room(body)
-        if errors:
-            raise ApiError(422, "invalid_object", "; ".join(errors))
-        room, _created = self.store.create_room(body)
-        return ApiResponse(200, room)
-
-    def list_rooms(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        info, data = paginate(self.store.list_rooms(), request.query)
-        return ApiResponse(200, {"pageInfo": info, "data": data})
-
-    def validate_room(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        return ApiResponse(200, self.store.get_room(params["roomId"]))
-
-    def get_room(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        return ApiResponse(200, self.store.get_room(params["roomId"], object_id=True))
-
-    def deactivate_room(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        return ApiResponse(200, self.store.deactivate(_required_string(body, "roomId")))
-
-    # --- sessions --------------------------------------------------------------------------------
-
-    def _room_from(self, source: dict[str, Any]) -> str:
-        room_id = _optional_string(source, "roomId")
-        custom = _optional_string(source, "customRoomId")
-        if room_id is None and custom is None:
-            raise bad_params("roomId or customRoomId is required")
-        found = self.store.find_room_id(room_id=room_id, custom_room_id=custom)
-        if found is None:
-            raise not_found("Room not found")
-        return found
-
-    def list_sessions(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        query = request.query
-        if not query.get("roomId") and not query.get("customRoomId"):
-            raise bad_params("roomId or customRoomId is required")
-        status = query.get("status")
-        if status is not None and status not in SESSION_STATUSES:
-            raise bad_params("status must be one of ongoing, ended")
-        room_id = self.store.find_room_id(
-            room_id=query.get("roomId") or None, custom_room_id=query.get("customRoomId") or None
-        )
-        sessions = [] if room_id is None else self.store.list_sessions(room_id, status)
-        info, data = paginate(sessions, query)
-        return ApiResponse(200, {"pageInfo": info, "data": data})
-
-    def get_session(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        return ApiResponse(200, self.store.get_session(params["sessionId"]))
-
-    def session_participants(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        session = self.store.get_session(params["sessionId"])
-        info, page = paginate(session["participants"], request.query)
-        session["participants"] = page
-        return ApiResponse(200, {"pageInfo": info, "data": session})
-
-    def active_participants(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        session = self.store.get_session(params["sessionId"], active_only=True)
-        info, page = paginate(session["participants"], request.query)
-        session["participants"] = page
-        return ApiResponse(200, {"pageInfo": info, "data": [session]})
-
-    def end_session(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        session_id = _optional_string(body, "sessionId")
-        room_id = self._room_from(body)
-        return ApiResponse(200, self.store.end_session(room_id, session_id, custom=False))
-
-    def remove_participant(self, request: ApiRequest, params: dict[str, str], body: Any) -> ApiResponse:
-        participant_id = _required_string(body, "participantId")
-        room_ref = _required_string(body, "roomId")
-        session_id = _optional_string(body, "sessionId")
-        room_id = self.store.find_room_id(room_id=room_ref)
-        if room_id is None:
-            raise not_found("Room not found")
-        return ApiResponse(200, self.store.leave(room_id, participant_id, session_id))

@@ -17,10 +17,12 @@ from urllib.parse import parse_qsl, urlsplit
 from videosdk_provider.emulator.admin import AdminApi
 from videosdk_provider.emulator.api import Api, ApiRequest, ApiResponse, error_body, parse_json
 from videosdk_provider.emulator.auth import AuthError
+from videosdk_provider.emulator.core import Core, Resources
+from videosdk_provider.emulator.events import EventBus
 from videosdk_provider.emulator.faults import Fault, FaultQueue
 from videosdk_provider.emulator.recording import RecordedRequest, RequestLog
+from videosdk_provider.emulator.resources import RESOURCES, Rooms, Sessions
 from videosdk_provider.emulator.scheduler import Scheduler
-from videosdk_provider.emulator.state import Store
 
 DEFAULT_API_KEY = "emulator-api-key"
 DEFAULT_SECRET = "emulator-secret-for-local-tests-only-0123456789"
@@ -217,8 +219,14 @@ class VideoSDKEmulator:
         self.port = port
         self.latency = latency
         self._scheduler = Scheduler()
-        self._store = Store(self._scheduler, minute_seconds=minute_seconds, base_url=f"http://{host}:{port}")
-        self._api = Api(self._store, api_key=api_key, secret=secret)
+        self._events = EventBus()
+        self._core = Core(
+            self._scheduler, self._events, minute_seconds=minute_seconds, base_url=f"http://{host}:{port}"
+        )
+        self._resources = Resources(self._core, RESOURCES)
+        self._rooms = self._resources.get(Rooms)
+        self._sessions = self._resources.get(Sessions)
+        self._api = Api(self._resources.routes(), api_key=api_key, secret=secret)
         self._admin = AdminApi(self)
         self._faults = FaultQueue()
         self._log = RequestLog()
@@ -239,7 +247,7 @@ class VideoSDKEmulator:
             self.port = int(server.server_address[1])
             url_host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
             self._url = f"http://{url_host}:{self.port}"
-            self._store.base_url = self._url
+            self._core.base_url = self._url
             self._stopping = threading.Event()
             self._server = server
             self._thread = threading.Thread(
@@ -310,7 +318,12 @@ class VideoSDKEmulator:
     @property
     def minute_seconds(self) -> float:
         """Real seconds per API minute, for ``autoCloseConfig.duration``."""
-        return self._store.minute_seconds
+        return self._core.minute_seconds
+
+    @property
+    def events(self) -> EventBus:
+        """The bus carrying webhook-style events (``session-started``...) as the state changes."""
+        return self._events
 
     # --- inspection ------------------------------------------------------------------------------
 
@@ -337,12 +350,16 @@ class VideoSDKEmulator:
     @property
     def rooms(self) -> list[dict[str, Any]]:
         """Stored rooms in creation order, shaped like the API's Room."""
-        return self._store.rooms_snapshot()
+        return self._rooms.snapshot()
 
     def reset(self) -> None:
-        """Forget rooms, sessions, requests, faults, timers and :attr:`max_in_flight`; latency back to 0."""
+        """
+        Forget rooms, sessions, requests, faults, timers and :attr:`max_in_flight`; latency back to 0.
+
+        Event subscriptions are kept.
+        """
         self._scheduler.clear()
-        self._store.reset()
+        self._resources.reset()
         self._faults.clear()
         self._log.clear()
         self.latency = 0.0
@@ -392,19 +409,19 @@ class VideoSDKEmulator:
 
         :raises KeyError: unknown room (``NotFoundError``). :raises ValueError: deactivated room.
         """
-        return self._store.start_session(room_id_or_custom_id)
+        return self._sessions.start_session(room_id_or_custom_id)
 
     def join(self, room_id_or_custom_id: str, participant_id: str, name: str = "") -> dict[str, Any]:
         """Join a participant to the ongoing session (starting one if none); returns the session."""
-        return self._store.join(room_id_or_custom_id, participant_id, name)
+        return self._sessions.join(room_id_or_custom_id, participant_id, name)
 
     def leave(self, room_id_or_custom_id: str, participant_id: str) -> None:
         """Make a currently joined participant leave the ongoing session."""
-        self._store.leave(room_id_or_custom_id, participant_id)
+        self._sessions.leave(room_id_or_custom_id, participant_id)
 
     def end_session(self, room_id_or_custom_id: str) -> dict[str, Any]:
         """End the ongoing session (deactivating the room for ``session-end-and-deactivate``)."""
-        return self._store.end_session(room_id_or_custom_id)
+        return self._sessions.end_session(room_id_or_custom_id)
 
     def schedule_session(
         self,
@@ -415,15 +432,15 @@ class VideoSDKEmulator:
         participants: list[str] | None = None,
     ) -> None:
         """Script a session: start in ``start_in`` s, join ``participants``, end ``duration`` s later."""
-        room_id = self._store.resolve_room_id(room_id_or_custom_id)
+        room_id = self._rooms.resolve_room_id(room_id_or_custom_id)
         joiners = list(participants or [])
 
         def begin() -> None:
-            session = self._store.start_session(room_id)
+            session = self._sessions.start_session(room_id)
             for participant_id in joiners:
-                self._store.join(room_id, participant_id)
+                self._sessions.join(room_id, participant_id)
             session_id = str(session["id"])
-            self._scheduler.call_later(duration, lambda: self._store.end_session_by_id(session_id))
+            self._scheduler.call_later(duration, lambda: self._sessions.end_session_by_id(session_id))
 
         self._scheduler.call_later(start_in, begin)
 
