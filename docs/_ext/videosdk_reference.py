@@ -7,8 +7,10 @@ public is explained in ``contributing.rst``; ``tests/docs/test_reference.py`` ch
 site against the package with its own walk of it.
 
 The emulator is a testing tool with a small front: its package's ``__all__`` (the names users
-import from ``videosdk_provider.emulator``) and its pytest plugin. Its other modules are the
-server's internals and are not documented. The emulator's command-line help is captured from the
+import from ``videosdk_provider.emulator``), its pytest plugin and the event bus that
+``VideoSDKEmulator.events`` hands out. Its other modules are the server's internals and are not
+documented; a public signature that names one of their types fails the build (nitpicky), which
+says what to add to :data:`FACADES`. The emulator's command-line help is captured from the
 command itself, so the testing guide shows exactly what the installed command accepts.
 """
 
@@ -21,13 +23,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 PACKAGE = "videosdk_provider"
 #: Packages documented by their ``__all__`` plus these submodules; their other modules are internal.
-FACADES = {f"{PACKAGE}.emulator": ("pytest_plugin",)}
+#: The tests read it too, as the definition of the emulator's public front.
+FACADES = {f"{PACKAGE}.emulator": ("pytest_plugin", "events")}
 #: Section titles of the reference index, in order, by the module's first component under the package.
 LAYERS = (
     ("hooks", "Hooks"),
@@ -159,8 +163,48 @@ def public_bases(app: Sphinx, name: str, obj: Any, options: Any, bases: list[typ
     bases[:] = list(dict.fromkeys(public for base in bases for public in _public(base)))
 
 
+def _defining_target(target: str) -> str | None:
+    """
+    Name a member where it is documented: on the class that defines it.
+
+    ``videosdk_provider.hooks.videosdk.VideoSDKHook.iter_rooms`` is how users call a method that a
+    base class such as a per-resource hook mixin may define; the reference documents it there.
+    """
+    parts = target.split(".")
+    for split in range(len(parts) - 2, 0, -1):
+        try:
+            owner: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:-1]:
+            owner = getattr(owner, name, None)
+        if not isinstance(owner, type):
+            return None
+        for cls in owner.__mro__:
+            if parts[-1] in vars(cls):
+                return f"{cls.__module__}.{cls.__qualname__}.{parts[-1]}"
+        return None
+    return None
+
+
+def resolve_inherited_member(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve ``Class.member`` of this package when ``member`` is inherited from another class."""
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith(f"{PACKAGE}."):
+        return None
+    defining = _defining_target(target)
+    domain = env.get_domain("py")
+    entry = domain.objects.get(defining) if defining and defining != target else None
+    if entry is None:
+        return None
+    from sphinx.util.nodes import make_refnode
+
+    return make_refnode(app.builder, node["refdoc"], entry.docname, entry.node_id, contnode, defining)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", generate_reference)
     app.connect("builder-inited", capture_emulator_help)
     app.connect("autodoc-process-bases", public_bases)
+    app.connect("missing-reference", resolve_inherited_member)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,8 @@ The API reference documents exactly the package's public names, and nothing priv
 What is public (also explained in the docs' contributing page):
 
 - a public module is a module of ``videosdk_provider`` with no dotted-name component starting with
-  an underscore; inside the emulator only its package (by ``__all__``) and ``pytest_plugin`` are;
+  an underscore; inside a facade package (the emulator) only the package itself, by its
+  ``__all__``, and the submodules the docs' ``FACADES`` names are;
 - a public name is a class or function, without a leading underscore, defined in a public module
   (its ``__module__`` is that module: re-exports count where they are defined), and the methods and
   properties without a leading underscore that such a class defines itself.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import zlib
@@ -26,9 +28,22 @@ from typing import Any
 
 import pytest
 
+REFERENCE_EXTENSION = Path(__file__).resolve().parents[2] / "docs" / "_ext" / "videosdk_reference.py"
+
+
+def _facades() -> dict[str, tuple[str, ...]]:
+    """Read the facade packages and their public submodules from the docs' reference extension."""
+    spec = importlib.util.spec_from_file_location("videosdk_reference", REFERENCE_EXTENSION)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.FACADES)
+
+
 PACKAGE = "videosdk_provider"
 EMULATOR = f"{PACKAGE}.emulator"
-EMULATOR_FRONT = {EMULATOR, f"{EMULATOR}.pytest_plugin"}
+FACADES = _facades()
 #: Inventory roles of the objects the public names are compared with (attributes and data are not).
 COMPARED_ROLES = {
     "py:class",
@@ -45,7 +60,10 @@ MEMBER_KINDS = (staticmethod, classmethod, property, functools.cached_property)
 def _is_public_module(name: str) -> bool:
     if any(part.startswith("_") for part in name.split(".")):
         return False
-    return not name.startswith(f"{EMULATOR}.") or name in EMULATOR_FRONT
+    for facade, front in FACADES.items():
+        if name.startswith(f"{facade}."):
+            return name.removeprefix(f"{facade}.") in front
+    return True
 
 
 def public_modules() -> list[str]:
@@ -56,7 +74,7 @@ def public_modules() -> list[str]:
 
 def _defined_names(module_name: str) -> Iterator[tuple[str, Any]]:
     module = importlib.import_module(module_name)
-    if module_name == EMULATOR:
+    if module_name in FACADES:
         yield from ((name, getattr(module, name)) for name in module.__all__)
         return
     for name, value in vars(module).items():
