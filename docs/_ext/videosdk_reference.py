@@ -40,12 +40,16 @@ LAYERS = (
     ("triggers", "Triggers"),
     ("transfers", "Transfers"),
     ("links", "Extra links"),
+    ("webhooks", "Webhooks"),
     ("exceptions", "Exceptions"),
     ("models", "Models"),
+    ("bodies", "Request bodies"),
     ("emulator", "Emulator"),
 )
 OTHER_LAYER = "Package and helpers"
 GENERATED = "reference/api"
+#: The reference index's sections, included by ``reference/index.rst`` (not a page of its own).
+TOC = "toc.rst.inc"
 
 
 def is_public(module_name: str) -> bool:
@@ -96,21 +100,15 @@ def module_page(module_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def index_page(modules: list[str]) -> str:
-    """Write the reference index: one toctree per layer, in :data:`LAYERS` order."""
-    lines = [
-        "Modules",
-        "=======",
-        "",
-        "Generated from the installed package when the docs are built: every public module, by layer.",
-        "",
-    ]
+def index_sections(modules: list[str]) -> str:
+    """Write the reference index's sections: one toctree per layer, in :data:`LAYERS` order."""
+    lines: list[str] = []
     for title in [t for _, t in LAYERS] + [OTHER_LAYER]:
         members = [m for m in modules if layer_of(m) == title]
         if not members:
             continue
         lines += [title, "-" * len(title), "", ".. toctree::", "   :maxdepth: 1", ""]
-        lines += [f"   {m}" for m in members]
+        lines += [f"   api/{m}" for m in members]
         lines.append("")
     return "\n".join(lines)
 
@@ -122,17 +120,17 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def generate_reference(app: Sphinx) -> None:
-    """Write one page per public module and the index under ``reference/api/``."""
+    """Write one page per public module, and the index's sections, under ``reference/api/``."""
     target = Path(app.srcdir) / GENERATED
     modules = public_modules()
-    wanted = {f"{m}.rst" for m in modules} | {"index.rst"}
+    wanted = {f"{m}.rst" for m in modules} | {TOC}
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.iterdir():
         if stale.name not in wanted:
             stale.unlink() if stale.is_file() else shutil.rmtree(stale)
     for module in modules:
         _write_if_changed(target / f"{module}.rst", module_page(module))
-    _write_if_changed(target / "index.rst", index_page(modules))
+    _write_if_changed(target / TOC, index_sections(modules))
 
 
 def capture_emulator_help(app: Sphinx) -> None:
