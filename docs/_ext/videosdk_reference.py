@@ -163,25 +163,26 @@ def public_bases(app: Sphinx, name: str, obj: Any, options: Any, bases: list[typ
 
 def _defining_target(target: str) -> str | None:
     """
-    Name a member where it is documented: on the class that defines it.
+    Name an object where the reference documents it: in the module or on the class defining it.
 
     ``videosdk_provider.hooks.videosdk.VideoSDKHook.iter_rooms`` is how users call a method that a
-    base class such as a per-resource hook mixin may define; the reference documents it there.
+    base class such as a per-resource hook mixin may define, and a package may re-export a
+    function from one of its modules; the reference documents each once, where it is defined.
     """
     parts = target.split(".")
-    for split in range(len(parts) - 2, 0, -1):
+    for split in range(len(parts) - 1, 0, -1):
         try:
             owner: Any = importlib.import_module(".".join(parts[:split]))
         except ImportError:
             continue
         for name in parts[split:-1]:
             owner = getattr(owner, name, None)
-        if not isinstance(owner, type):
-            return None
-        for cls in owner.__mro__:
-            if parts[-1] in vars(cls):
-                return f"{cls.__module__}.{cls.__qualname__}.{parts[-1]}"
-        return None
+        if isinstance(owner, type):
+            defining = next((cls for cls in owner.__mro__ if parts[-1] in vars(cls)), None)
+            return None if defining is None else f"{defining.__module__}.{defining.__qualname__}.{parts[-1]}"
+        found = getattr(owner, parts[-1], None)
+        module, qualname = getattr(found, "__module__", None), getattr(found, "__qualname__", None)
+        return f"{module}.{qualname}" if module and qualname else None
     return None
 
 
