@@ -8,6 +8,8 @@
 set -euo pipefail
 source "$(dirname "$0")/_env.sh"
 cd "$REPO_ROOT"
+# Here, not only inside make_venv's command substitution: the tests (the wheel build) need uv on PATH.
+ensure_uv
 
 versions=(${AIRFLOW_VERSIONS:-$LATEST_AIRFLOW $OLDEST_AIRFLOW})
 failed=()
