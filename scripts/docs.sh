@@ -17,7 +17,7 @@ trap 'rm -rf "$airflow_home"' EXIT
 # and pages left over from an earlier build could hide a broken link.
 rm -rf "$out"
 log "sphinx-build (warnings are errors) into $out"
-TIMEFORMAT='docs built in %1R s'
+TIMEFORMAT='docs built in %1R s (CPU: %1U s user, %1S s system)'
 time AIRFLOW_HOME="$airflow_home" "$venv/bin/python" -m sphinx -b html -W --keep-going -q docs "$out"
 
 log "checking the links within the site"
