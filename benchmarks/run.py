@@ -249,7 +249,7 @@ def measure_overhead(url: str, settings: Settings) -> tuple[float, list[Row]]:
     rows = [
         Row("hook.create_room, median per call", f"{hook_ms * 1e3:.0f} µs"),
         Row("bare requests.Session POST, median", f"{raw_ms * 1e3:.0f} µs", "same body and headers"),
-        Row("hook_vs_raw", f"{ratio:.3f}", f"goal ≤ 1.10; {hook_ms * 1e3 - raw_ms * 1e3:+.0f} µs per call"),
+        Row("hook_vs_raw", f"{ratio:.3f}", f"goal ≤ 1.05; {hook_ms * 1e3 - raw_ms * 1e3:+.0f} µs per call"),
         Row(
             "tokens signed for those calls",
             str(len(tokens)),
@@ -288,7 +288,7 @@ def measure_import(settings: Settings) -> tuple[float, list[Row]]:
         Row(
             "import_ms (operators.rooms after airflow.sdk)",
             f"{provider_ms:.1f} ms",
-            f"goal ≤ 30; median of {len(runs)} processes",
+            f"goal ≤ 10; median of {len(runs)} processes",
         ),
         Row(
             "  heavy modules it imported", ", ".join(heavy) or "none", "requests, jwt, tenacity, httpx, hook"
@@ -377,8 +377,13 @@ PARSE_CHILD = """
 """
 
 
-def measure_parse(settings: Settings) -> tuple[float, list[Row]]:
-    """DagBag time for 200 CreateRoomOperators against 200 EmptyOperators, in a fresh interpreter."""
+def measure_parse(settings: Settings) -> tuple[float, float, list[Row]]:
+    """
+    Time DagBag parsing 200 CreateRoomOperators, 200 EmptyOperators and 200 same-shape operators.
+
+    The do-nothing operators with the same fields are the floor: what any operator of this shape
+    costs. In a fresh interpreter; returns ``parse_ratio``, ``parse_floor_ratio`` and the rows.
+    """
     folders: dict[str, str] = {}
     for name, (import_line, operator) in PARSED_FILES.items():
         folder = WORK_DIR / "dags" / name
@@ -391,25 +396,35 @@ def measure_parse(settings: Settings) -> tuple[float, list[Row]]:
     medians = run_child(code)
     empty, rooms, floor = medians["empty"], medians["create_room"], medians["same_shape"]
     ratio = rooms / empty
+    floor_ratio = rooms / floor
 
     def per_task(seconds: float) -> str:
         return f"{seconds / PARSE_TASKS * 1e6:.0f} µs per task"
 
     rounds = f"median of {settings.parse_rounds} parses"
-    return ratio, [
-        Row(f"DagBag, {PARSE_TASKS} EmptyOperators", f"{empty * 1e3:.1f} ms", f"{per_task(empty)}; {rounds}"),
-        Row(
-            f"DagBag, {PARSE_TASKS} CreateRoomOperators",
-            f"{rooms * 1e3:.1f} ms",
-            f"{per_task(rooms)}; templated id, webhook, auto-close",
-        ),
-        Row("parse_ratio", f"{ratio:.3f}", "goal ≤ 1.15"),
-        Row(
-            "  floor: do-nothing operator, same 6 fields",
-            f"{floor / empty:.3f}",
-            f"{per_task(floor)}: any BaseOperator of this shape costs that",
-        ),
-    ]
+    return (
+        ratio,
+        floor_ratio,
+        [
+            Row(
+                f"DagBag, {PARSE_TASKS} EmptyOperators",
+                f"{empty * 1e3:.1f} ms",
+                f"{per_task(empty)}; {rounds}",
+            ),
+            Row(
+                f"DagBag, {PARSE_TASKS} CreateRoomOperators",
+                f"{rooms * 1e3:.1f} ms",
+                f"{per_task(rooms)}; templated id, webhook, auto-close",
+            ),
+            Row("parse_ratio", f"{ratio:.3f}", "against EmptyOperator; informative"),
+            Row(
+                f"DagBag, {PARSE_TASKS} do-nothing operators, same 6 fields",
+                f"{floor * 1e3:.1f} ms",
+                f"{per_task(floor)}: any BaseOperator of this shape costs that ({floor / empty:.3f}x empty)",
+            ),
+            Row("parse_floor_ratio", f"{floor_ratio:.3f}", "goal ≤ 1.05: what our checks add"),
+        ],
+    )
 
 
 # batch_speedup
@@ -494,7 +509,7 @@ def main() -> int:
         sections.append((f"Batch create, {BATCH_LATENCY * 1e3:.0f} ms emulator latency per request", rows))
     import_ms, rows = measure_import(settings)
     sections.append(("Import (fresh interpreters)", rows))
-    parse_ratio, rows = measure_parse(settings)
+    parse_ratio, parse_floor_ratio, rows = measure_parse(settings)
     sections.append(("DAG parsing (fresh interpreter, airflow.dag_processing.dagbag.DagBag)", rows))
     print_table(sections)
     print(f"\n({'quick' if settings is QUICK else 'full'} run, {time.perf_counter() - started:.0f} s)")
@@ -502,6 +517,7 @@ def main() -> int:
         "hook_vs_raw": round(hook_vs_raw, 3),
         "import_ms": round(import_ms, 1),
         "parse_ratio": round(parse_ratio, 3),
+        "parse_floor_ratio": round(parse_floor_ratio, 3),
         "batch_speedup": round(batch_speedup, 1),
     }
     print(json.dumps(figures))

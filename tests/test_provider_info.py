@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from importlib.resources import files
 from typing import Any
@@ -12,6 +13,7 @@ import jsonschema
 import pytest
 
 import videosdk_provider
+from videosdk_provider.exceptions import InvalidRequestError
 from videosdk_provider.get_provider_info import get_provider_info
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 
@@ -60,12 +62,18 @@ def test_connection_type_matches_the_hook(connection_type: dict[str, Any]) -> No
     assert VideoSDKHook.conn_name_attr == "videosdk_conn_id"
 
 
-def test_form_relabels_login_and_password_and_hides_the_rest(connection_type: dict[str, Any]) -> None:
+def test_form_relabels_login_and_password_and_hides_the_schema(connection_type: dict[str, Any]) -> None:
     behaviour = connection_type["ui-field-behaviour"]
     assert behaviour["relabeling"]["login"] == "API key"
     assert behaviour["relabeling"]["password"] == "Secret"
-    assert set(behaviour["hidden-fields"]) >= {"schema", "port"}
+    assert "schema" in behaviour["hidden-fields"]
     assert behaviour["placeholders"]["host"] == "https://api.videosdk.live"
+
+
+def test_the_form_shows_the_port_since_the_hook_uses_it(connection_type: dict[str, Any]) -> None:
+    behaviour = connection_type["ui-field-behaviour"]
+    assert "port" not in behaviour["hidden-fields"]
+    assert "non-standard port" in behaviour["placeholders"]["port"]
 
 
 def test_the_form_fields_are_exactly_the_extras_the_hook_and_the_room_link_read(
@@ -87,3 +95,45 @@ def test_declared_modules_import() -> None:
         for item in info.get(section, []):
             for module in item["python-modules"]:
                 importlib.import_module(module)
+
+
+def _numeric_fields(connection_type: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    fields = connection_type["conn-fields"].items()
+    return [(name, field["schema"]) for name, field in fields if "minimum" in field["schema"]]
+
+
+def test_every_numeric_form_field_has_a_minimum(connection_type: dict[str, Any]) -> None:
+    assert [name for name, _ in _numeric_fields(connection_type)] == [
+        "timeout",
+        "token_ttl",
+        "max_retries",
+        "retry_backoff",
+        "retry_backoff_max",
+        "retry_deadline",
+    ]
+
+
+def test_the_hook_accepts_each_form_minimum(
+    connection_type: dict[str, Any], set_connection: Callable[..., str]
+) -> None:
+    extra = {name: schema["minimum"] for name, schema in _numeric_fields(connection_type)}
+    set_connection(login="k", password="s", extra=extra)
+    settings = VideoSDKHook().settings
+    assert (settings.timeout[1], settings.token_ttl, settings.max_retries) == (
+        extra["timeout"],
+        extra["token_ttl"],
+        extra["max_retries"],
+    )
+
+
+@pytest.mark.parametrize("name", ["timeout", "token_ttl", "retry_backoff", "retry_deadline"])
+def test_the_hook_refuses_a_value_below_the_form_minimum(
+    name: str, connection_type: dict[str, Any], set_connection: Callable[..., str]
+) -> None:
+    minimum = connection_type["conn-fields"][name]["schema"]["minimum"]
+    below = minimum - 1 if isinstance(minimum, int) and minimum >= 1 else minimum / 2 - 1
+    set_connection(login="k", password="s", extra={name: below})
+    with pytest.raises(
+        InvalidRequestError, match=rf"connection 'videosdk_default': {name}: expected .* at least"
+    ):
+        _ = VideoSDKHook().settings

@@ -105,6 +105,10 @@ class VideoSDKConnectionError(VideoSDKError):
     """No answer: the connection failed, was closed, or the read timed out."""
 
 
+#: Failures that may heal by themselves: a wait polls again after them.
+TRANSIENT_ERRORS = (VideoSDKServerError, VideoSDKRateLimitError, VideoSDKConnectionError)
+
+
 class VideoSDKAmbiguousCreateError(VideoSDKError, AirflowFailException):
     """
     A room create without ``customRoomId`` failed after it may have reached the server.

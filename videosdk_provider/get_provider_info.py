@@ -5,6 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from videosdk_provider import __version__
+from videosdk_provider.constants import (
+    CONN_TYPE,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+    DEFAULT_RETRY_BACKOFF_MAX,
+    DEFAULT_RETRY_DEADLINE,
+    DEFAULT_TOKEN_TTL,
+    MIN_TIMEOUT,
+    MIN_TOKEN_TTL,
+)
 
 
 def _number_field(
@@ -49,42 +61,48 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "connection-types": [
             {
-                "connection-type": "videosdk",
+                "connection-type": CONN_TYPE,
                 "hook-class-name": "videosdk_provider.hooks.videosdk.VideoSDKHook",
                 "hook-name": "VideoSDK",
                 "ui-field-behaviour": {
-                    "hidden-fields": ["schema", "port", "extra"],
+                    "hidden-fields": ["schema", "extra"],
                     "relabeling": {"login": "API key", "password": "Secret", "host": "Base URL"},
                     "placeholders": {
                         "login": "API key from the VideoSDK dashboard",
                         "password": "secret from the VideoSDK dashboard",
-                        "host": "https://api.videosdk.live",
+                        "host": DEFAULT_BASE_URL,
+                        "port": "only for a base URL on a non-standard port",
                     },
                 },
                 "conn-fields": {
                     "timeout": _number_field(
-                        "Read timeout (s)", "Seconds to wait for an answer (default 30).", minimum=1
+                        "Read timeout (s)",
+                        f"Seconds to wait for an answer (default {DEFAULT_READ_TIMEOUT:g}).",
+                        minimum=MIN_TIMEOUT,
                     ),
                     "token_ttl": _number_field(
                         "Token lifetime (s)",
-                        "Lifetime of each signed API token (default 600).",
+                        f"Lifetime of each signed API token (default {DEFAULT_TOKEN_TTL}).",
                         kind="integer",
-                        minimum=120,
+                        minimum=MIN_TOKEN_TTL,
                     ),
                     "max_retries": _number_field(
                         "Max retries",
-                        "Retries of a failed call where repeating is safe (default 3).",
+                        f"Retries of a failed call where repeating is safe (default {DEFAULT_MAX_RETRIES}).",
                         kind="integer",
                     ),
                     "retry_backoff": _number_field(
-                        "Retry backoff (s)", "First wait between retries (default 1)."
+                        "Retry backoff (s)",
+                        f"First wait between retries (default {DEFAULT_RETRY_BACKOFF:g}).",
                     ),
                     "retry_backoff_max": _number_field(
                         "Max retry wait (s)",
-                        "Longest wait between retries, also caps Retry-After (default 30).",
+                        "Longest wait between retries, also caps Retry-After "
+                        f"(default {DEFAULT_RETRY_BACKOFF_MAX:g}).",
                     ),
                     "retry_deadline": _number_field(
-                        "Retry deadline (s)", "No retry starts after this many seconds (default 120)."
+                        "Retry deadline (s)",
+                        f"No retry starts after this many seconds (default {DEFAULT_RETRY_DEADLINE:g}).",
                     ),
                     "meeting_url_template": {
                         "label": "Meeting URL template",

@@ -89,14 +89,63 @@ def layer_of(module_name: str) -> str:
     return dict(LAYERS).get(first, OTHER_LAYER)
 
 
+def _documented_classes(module_name: str) -> list[type]:
+    """List the classes a module's page shows: those it defines, or a facade's ``__all__`` classes."""
+    module = importlib.import_module(module_name)
+    if module_name in FACADES:
+        values = [getattr(module, name) for name in module.__all__]
+    else:
+        values = [v for v in vars(module).values() if getattr(v, "__module__", None) == module_name]
+    return [v for v in values if isinstance(v, type) and not v.__name__.startswith("_")]
+
+
+def _foreign_ancestors(cls: type) -> list[str]:
+    """Name the classes from outside the package that a class is built on (and ``object``)."""
+    foreign = {c.__name__ for c in cls.__mro__ if not c.__module__.startswith(f"{PACKAGE}.")}
+    return sorted(foreign | {"object"})
+
+
+def _declared_abroad_only(cls: type) -> list[str]:
+    """
+    Name the public attributes a class gets only from ancestors outside the package.
+
+    ``:inherited-members:`` leaves out what those ancestors define, but not the attributes they
+    merely annotate (Airflow's ``BaseOperator`` annotates ``task_id``, ``inlets``...).
+    """
+    ours: set[str] = set()
+    theirs: set[str] = set()
+    for ancestor in cls.__mro__:
+        names = set(vars(ancestor)) | set(vars(ancestor).get("__annotations__", {}))
+        (ours if ancestor.__module__.startswith(f"{PACKAGE}.") else theirs).update(names)
+    return sorted(name for name in theirs - ours if not name.startswith("_"))
+
+
+_MEMBER_OPTIONS = (":members:", ":undoc-members:", ":show-inheritance:")
+
+
 def module_page(module_name: str) -> str:
-    """Write the reStructuredText of one module's reference page."""
-    options = [":members:", ":undoc-members:", ":show-inheritance:"]
+    """
+    Write the reStructuredText of one module's reference page.
+
+    Each class gets its own ``autoclass``, so that its page shows every member it gets from this
+    package's own classes (``VideoSDKHook`` shows the methods of its per-resource mixins) and
+    nothing it gets from Airflow, the standard library or ``object``.
+    """
+    classes = _documented_classes(module_name)
+    options = list(_MEMBER_OPTIONS)
     if module_name not in FACADES:
         options.append(":ignore-module-all:")
-    title = module_name
-    lines = [title, "=" * len(title), "", f".. automodule:: {module_name}"]
+    if classes:
+        options.append(f":exclude-members: {', '.join(cls.__name__ for cls in classes)}")
+    lines = [module_name, "=" * len(module_name), "", f".. automodule:: {module_name}"]
     lines += [f"   {option}" for option in options]
+    for cls in classes:
+        lines += ["", f".. autoclass:: {module_name}.{cls.__name__}"]
+        lines += [f"   {option}" for option in _MEMBER_OPTIONS]
+        lines.append(f"   :inherited-members: {', '.join(_foreign_ancestors(cls))}")
+        abroad = _declared_abroad_only(cls)
+        if abroad:
+            lines.append(f"   :exclude-members: {', '.join(abroad)}")
     return "\n".join(lines) + "\n"
 
 

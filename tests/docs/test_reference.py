@@ -8,7 +8,9 @@ What is public (also explained in the docs' contributing page):
   ``__all__``, and the submodules the docs' ``FACADES`` names are;
 - a public name is a class or function, without a leading underscore, defined in a public module
   (its ``__module__`` is that module: re-exports count where they are defined), and the methods and
-  properties without a leading underscore that such a class defines itself.
+  properties without a leading underscore that such a class defines or inherits from this
+  package's classes (up to its first ancestor from outside the package, such as Airflow's
+  ``BaseOperator``).
 
 The names documented are read from the built site's ``objects.inv``, the inventory Sphinx writes
 of every object it documented.
@@ -82,10 +84,20 @@ def _defined_names(module_name: str) -> Iterator[tuple[str, Any]]:
             yield name, value
 
 
-def _class_members(cls: type) -> Iterator[str]:
+def _own_members(cls: type) -> Iterator[str]:
     for name, value in vars(cls).items():
         if not name.startswith("_") and (inspect.isfunction(value) or isinstance(value, MEMBER_KINDS)):
             yield name
+
+
+def _class_members(cls: type) -> set[str]:
+    """Public methods and properties a class defines or gets from this package's classes."""
+    members: set[str] = set()
+    for ancestor in cls.__mro__:
+        if not ancestor.__module__.startswith(f"{PACKAGE}."):
+            break
+        members.update(_own_members(ancestor))
+    return members
 
 
 def public_names() -> set[str]:
@@ -126,18 +138,54 @@ def documented(inventory: list[tuple[str, str, str]]) -> set[str]:
     return {name for name, role, anchor in inventory if role in COMPARED_ROLES and anchor == name}
 
 
-def test_the_public_names_cover_every_layer_and_leave_internals_out() -> None:
+def _classes_of(module_name: str) -> list[type]:
+    module = importlib.import_module(module_name)
+    return [
+        value
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and value.__module__ == module_name and not name.startswith("_")
+    ]
+
+
+def test_the_public_names_include_every_registered_operator_sensor_trigger_and_hook() -> None:
+    from videosdk_provider.get_provider_info import get_provider_info
+
+    info = get_provider_info()
+    modules = [
+        module
+        for layer in ("hooks", "operators", "sensors", "triggers")
+        for entry in info[layer]
+        for module in entry["python-modules"]
+    ]
+    classes = [cls for module in modules for cls in _classes_of(module)]
+
+    assert {"VideoSDKHook", "CreateRoomOperator", "VideoSDKSessionSensor", "VideoSDKSessionTrigger"} <= {
+        cls.__name__ for cls in classes
+    }
+    assert {f"{cls.__module__}.{cls.__qualname__}" for cls in classes} <= public_names()
+
+
+def test_the_public_names_include_every_hook_method_on_the_hook_and_where_it_is_defined() -> None:
+    from videosdk_provider.hooks.videosdk import VideoSDKHook
+
+    defining = {
+        (f"{cls.__module__}.{cls.__qualname__}", name)
+        for cls in VideoSDKHook.__mro__
+        if cls.__module__.startswith(f"{PACKAGE}.")
+        for name in _own_members(cls)
+    }
+    hook = f"{VideoSDKHook.__module__}.{VideoSDKHook.__qualname__}"
+
+    assert any(name == "create_room" for _, name in defining)
+    assert {f"{owner}.{name}" for owner, name in defining} <= public_names()
+    assert {f"{hook}.{name}" for _, name in defining} <= public_names()
+
+
+def test_the_public_names_include_every_exception_and_the_emulator_front_only() -> None:
     names = public_names()
-    for expected in (
-        f"{PACKAGE}.hooks.videosdk.VideoSDKHook.create_room",
-        f"{PACKAGE}.operators.rooms.CreateRoomOperator",
-        f"{PACKAGE}.sensors.sessions.VideoSDKSessionSensor.execute_complete",
-        f"{PACKAGE}.triggers.sessions.VideoSDKSessionTrigger",
-        f"{PACKAGE}.exceptions.VideoSDKError",
-        f"{EMULATOR}.VideoSDKEmulator.fail_next",
-        f"{EMULATOR}.pytest_plugin.videosdk_emulator",
-    ):
-        assert expected in names
+
+    assert {f"{cls.__module__}.{cls.__qualname__}" for cls in _classes_of(f"{PACKAGE}.exceptions")} <= names
+    assert {f"{EMULATOR}.VideoSDKEmulator.fail_next", f"{EMULATOR}.pytest_plugin.videosdk_emulator"} <= names
     assert not any(name.startswith((f"{PACKAGE}._compat.", f"{EMULATOR}.server.")) for name in names)
 
 
@@ -155,4 +203,44 @@ def test_no_private_name_leaks_into_the_reference(inventory: list[tuple[str, str
         for name, role, _anchor in inventory
         if role.startswith("py:") and any(part.startswith("_") for part in name.split("."))
     ]
+    assert leaked == []
+
+
+def _owner_class(dotted: str) -> type:
+    """Import the class a documented attribute ``package.module.Class.attribute`` belongs to."""
+    parts = dotted.split(".")[:-1]
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            owner: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            owner = getattr(owner, name)
+        assert inspect.isclass(owner), dotted
+        return owner
+    raise AssertionError(f"no module for {dotted}")
+
+
+def _declared(cls: type) -> tuple[set[str], set[str]]:
+    """Names declared in ``cls``'s ancestry by this package's classes, and by the classes outside it."""
+    ours: set[str] = set()
+    foreign: set[str] = set()
+    for ancestor in cls.__mro__:
+        names = set(vars(ancestor)) | set(vars(ancestor).get("__annotations__", {}))
+        (ours if ancestor.__module__.startswith(f"{PACKAGE}.") else foreign).update(names)
+    return ours, foreign
+
+
+def test_no_attribute_inherited_from_outside_the_package_is_documented(
+    inventory: list[tuple[str, str, str]],
+) -> None:
+    attributes = [name for name, role, anchor in inventory if role == "py:attribute" and anchor == name]
+    leaked = []
+    for name in attributes:
+        ours, foreign = _declared(_owner_class(name))
+        attribute = name.rsplit(".", 1)[1]
+        if attribute in foreign and attribute not in ours:
+            leaked.append(name)
+
+    assert any(name.endswith(".template_fields") for name in attributes)
     assert leaked == []

@@ -59,12 +59,11 @@ def list_rooms(hook: VideoSDKHook) -> Any:
 
 
 def create_room_async(hook: VideoSDKHook) -> Any:
-    return asyncio.run(hook.arequest("POST", "/v2/rooms", json_body={}))
+    return asyncio.run(hook.acreate_room())
 
 
 def create_room_with_custom_id_async(hook: VideoSDKHook) -> Any:
-    body = {"customRoomId": CUSTOM_ROOM_ID}
-    return asyncio.run(hook.arequest("POST", "/v2/rooms", json_body=body, idempotent=True))
+    return asyncio.run(hook.acreate_room(customRoomId=CUSTOM_ROOM_ID))
 
 
 def list_rooms_async(hook: VideoSDKHook) -> Any:

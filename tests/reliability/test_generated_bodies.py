@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from videosdk_provider.bodies.rooms import build_room_body
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.emulator.checks import KNOWN_WEBHOOK_EVENTS
 from videosdk_provider.exceptions import InvalidRequestError
 from videosdk_provider.hooks.videosdk import VideoSDKHook
-from videosdk_provider.request_body import build_room_body
 
 VALID_EXAMPLES = 150
 INVALID_EXAMPLES = 400

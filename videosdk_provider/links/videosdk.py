@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 from airflow.sdk import BaseOperatorLink
 
+from videosdk_provider.constants import DEFAULT_CONN_ID
+
 if TYPE_CHECKING:
     from airflow.sdk import BaseOperator
     from airflow.sdk.types import TaskInstanceKey
@@ -59,6 +61,6 @@ class VideoSDKRoomLink(BaseOperatorLink):
         room_id = returned.get("roomId") if isinstance(returned, dict) else returned
         if not room_id:
             return ""
-        conn_id = getattr(operator, "videosdk_conn_id", "videosdk_default")
+        conn_id = getattr(operator, "videosdk_conn_id", DEFAULT_CONN_ID)
         template = BaseHook.get_connection(conn_id).extra_dejson.get(MEETING_URL_TEMPLATE_EXTRA)
         return meeting_url(template, room_id)

@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseOperator
 
 from videosdk_provider._compat import AirflowFailException, AirflowSkipException
+from videosdk_provider.bodies.checking import Checker, check_ids
+from videosdk_provider.bodies.rooms import (
+    build_room_body,
+    check_room_arguments_at_parse_time,
+    validate_room_bodies,
+)
+from videosdk_provider.constants import DEFAULT_CONN_ID
 from videosdk_provider.exceptions import VideoSDKBatchError
 from videosdk_provider.links.videosdk import VideoSDKRoomLink
-from videosdk_provider.operators.base import VideoSDKHookMixin
-from videosdk_provider.request_body import ArgumentChecker, build_room_body, check_ids, validate_room_bodies
+from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -68,7 +74,7 @@ class CreateRoomOperator(VideoSDKHookMixin, BaseOperator):
         auto_close_config: dict[str, Any] | None = None,
         auto_start_config: dict[str, Any] | None = None,
         extra_body: dict[str, Any] | None = None,
-        videosdk_conn_id: str = "videosdk_default",
+        videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -78,20 +84,23 @@ class CreateRoomOperator(VideoSDKHookMixin, BaseOperator):
         self.auto_start_config = auto_start_config
         self.extra_body = extra_body
         self.videosdk_conn_id = videosdk_conn_id
-        self._body(at_parse_time=True)
+        check_room_arguments_at_parse_time(
+            custom_room_id=custom_room_id,
+            webhook=webhook,
+            auto_close_config=auto_close_config,
+            auto_start_config=auto_start_config,
+            extra_body=extra_body,
+        )
 
-    def _body(self, *, at_parse_time: bool = False) -> dict[str, Any]:
-        return build_room_body(
+    def execute(self, context: Context) -> str:
+        body = build_room_body(
             custom_room_id=self.custom_room_id,
             webhook=self.webhook,
             auto_close_config=self.auto_close_config,
             auto_start_config=self.auto_start_config,
             extra_body=self.extra_body,
-            at_parse_time=at_parse_time,
         )
-
-    def execute(self, context: Context) -> str:
-        room = self.hook.create_room(**self._body())
+        room = self.hook.create_room(**body)
         room_id = room["roomId"]
         if self.do_xcom_push:
             context["ti"].xcom_push(key="room", value=dict(room))
@@ -139,14 +148,14 @@ class CreateRoomsOperator(VideoSDKHookMixin, BaseOperator):
         *,
         rooms: Sequence[Mapping[str, Any]],
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        videosdk_conn_id: str = "videosdk_default",
+        videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.rooms = rooms
         self.max_concurrency = max_concurrency
         self.videosdk_conn_id = videosdk_conn_id
-        check = ArgumentChecker(at_parse_time=True)
+        check = Checker(at_parse_time=True)
         check.integer("max_concurrency", max_concurrency, low=1, high=None)
         check.raise_problems()
         validate_room_bodies(rooms, at_parse_time=True)
@@ -178,7 +187,7 @@ class _RoomOperator(VideoSDKHookMixin, BaseOperator):
     template_fields: Sequence[str] = ("room_id", "videosdk_conn_id")
     ui_color = _ROOM_COLOR
 
-    def __init__(self, *, room_id: str, videosdk_conn_id: str = "videosdk_default", **kwargs: Any) -> None:
+    def __init__(self, *, room_id: str, videosdk_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.room_id = room_id
         self.videosdk_conn_id = videosdk_conn_id
@@ -210,7 +219,7 @@ class ValidateRoomOperator(_RoomOperator):
         *,
         room_id: str,
         soft_fail: bool = False,
-        videosdk_conn_id: str = "videosdk_default",
+        videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(room_id=room_id, videosdk_conn_id=videosdk_conn_id, **kwargs)
@@ -267,14 +276,14 @@ class ListRoomsOperator(VideoSDKHookMixin, BaseOperator):
         *,
         max_rooms: int = 100,
         per_page: int = 20,
-        videosdk_conn_id: str = "videosdk_default",
+        videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.max_rooms = max_rooms
         self.per_page = per_page
         self.videosdk_conn_id = videosdk_conn_id
-        check = ArgumentChecker(at_parse_time=True)
+        check = Checker(at_parse_time=True)
         check.integer("max_rooms", max_rooms, low=1, high=None)
         check.integer("per_page", per_page, low=1, high=None)
         check.raise_problems()

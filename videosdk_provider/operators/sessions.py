@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseOperator
 
 from videosdk_provider._compat import AirflowFailException
-from videosdk_provider.operators.base import VideoSDKHookMixin
-from videosdk_provider.request_body import ArgumentChecker
+from videosdk_provider.bodies.checking import Checker
+from videosdk_provider.constants import DEFAULT_CONN_ID
+from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -41,7 +42,7 @@ class EndSessionOperator(VideoSDKHookMixin, BaseOperator):
         room_id: str,
         session_id: str | None = None,
         fail_if_no_session: bool = False,
-        videosdk_conn_id: str = "videosdk_default",
+        videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -52,7 +53,7 @@ class EndSessionOperator(VideoSDKHookMixin, BaseOperator):
         self._check(at_parse_time=True)
 
     def _check(self, *, at_parse_time: bool) -> None:
-        check = ArgumentChecker(at_parse_time=at_parse_time)
+        check = Checker(at_parse_time=at_parse_time)
         check.identifier("room_id", self.room_id)
         check.identifier("session_id", self.session_id, optional=True)
         check.raise_problems()
@@ -60,7 +61,7 @@ class EndSessionOperator(VideoSDKHookMixin, BaseOperator):
     def execute(self, context: Context) -> dict[str, Any] | None:
         self._check(at_parse_time=False)
         room_id = self.hook.get_room(self.room_id)["roomId"]
-        ongoing = next(iter(self.hook.iter_sessions(room_id, status="ongoing", per_page=1)), None)
+        ongoing = self.hook.latest_sessions(room_id).ongoing
         if ongoing is None or (self.session_id is not None and ongoing.get("id") != self.session_id):
             wanted = f"session {self.session_id!r}" if self.session_id is not None else "session"
             message = f"VideoSDK room {room_id} has no ongoing {wanted} to end"

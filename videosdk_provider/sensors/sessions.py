@@ -11,9 +11,12 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 from airflow.sdk.exceptions import AirflowException
 
 from videosdk_provider._compat import AirflowFailException, AirflowSensorTimeout, AirflowSkipException, conf
-from videosdk_provider.operators.base import VideoSDKHookMixin
-from videosdk_provider.request_body import ArgumentChecker
-from videosdk_provider.triggers.sessions import SESSION_TARGETS, VideoSDKSessionTrigger, find_session
+from videosdk_provider.bodies.checking import Checker
+from videosdk_provider.constants import DEFAULT_CONN_ID
+from videosdk_provider.exceptions import TRANSIENT_ERRORS
+from videosdk_provider.models.sessions import SESSION_TARGETS, find_session
+from videosdk_provider.triggers.sessions import VideoSDKSessionTrigger
+from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -43,7 +46,11 @@ class VideoSDKSessionSensor(VideoSDKHookMixin, BaseSensorOperator):
     triggerer and frees the worker slot; the room's sessions are polled every ``poke_interval``
     seconds either way. After ``timeout`` seconds the task fails with ``AirflowSensorTimeout``
     (skipped with ``soft_fail``); an API error that will not heal (such as 401 or 404) fails it at
-    once with the API's message, while 5xx, 429 and lost answers are polled again.
+    once with the API's message, while 5xx, 429 and lost answers (once the hook's retries are
+    spent) cost one poke and are polled again, in every mode.
+
+    Each poll asks for the room's ongoing session and, when there is none, its latest ended one:
+    two requests of one session at most, however many sessions a reused room has held.
 
     :param room_id: roomId or customRoomId of the room. (templated)
     :param target: ``"started"`` or ``"ended"``. (templated)
@@ -60,7 +67,7 @@ class VideoSDKSessionSensor(VideoSDKHookMixin, BaseSensorOperator):
         room_id: str,
         target: str = "started",
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
-        videosdk_conn_id: str = "videosdk_default",
+        videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -73,7 +80,7 @@ class VideoSDKSessionSensor(VideoSDKHookMixin, BaseSensorOperator):
         self._waiting_since = 0.0
 
     def _check(self, *, at_parse_time: bool) -> None:
-        check = ArgumentChecker(at_parse_time=at_parse_time)
+        check = Checker(at_parse_time=at_parse_time)
         check.identifier("room_id", self.room_id)
         check.choice("target", self.target, SESSION_TARGETS)
         check.raise_problems()
@@ -116,8 +123,16 @@ class VideoSDKSessionSensor(VideoSDKHookMixin, BaseSensorOperator):
         return time.time()
 
     def poke(self, context: Context) -> PokeReturnValue:
-        sessions = list(self.hook.iter_sessions(self._resolved_room_id))
-        session = find_session(sessions, self.target, self._waiting_since)
+        try:
+            latest = self.hook.latest_sessions(self._resolved_room_id)
+        except TRANSIENT_ERRORS as error:
+            self.log.warning(
+                "Polling the sessions of VideoSDK room %s failed; polling again: %s",
+                self._resolved_room_id,
+                error,
+            )
+            return PokeReturnValue(is_done=False)
+        session = find_session(latest, self.target, self._waiting_since)
         if session is None:
             self.log.info("No session %s yet in VideoSDK room %s", self.target, self._resolved_room_id)
             return PokeReturnValue(is_done=False)

@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
+from videosdk_provider.bodies.pieces import KNOWN_WEBHOOK_EVENTS
+from videosdk_provider.bodies.rooms import (
+    build_room_body,
+    check_room_arguments_at_parse_time,
+    validate_room_body,
+)
 from videosdk_provider.exceptions import InvalidRequestError
-from videosdk_provider.request_body import KNOWN_WEBHOOK_EVENTS, build_room_body, validate_room_body
 
 LAYOUT = {"type": "GRID", "priority": "SPEAKER", "gridSize": 4}
 FULL_OUTPUT_CONFIG = {
@@ -300,3 +305,36 @@ def test_values_resolved_at_run_time_wait_at_parse_time() -> None:
     validate_room_body({"customRoomId": LazyReference()}, at_parse_time=True)
     with pytest.raises(InvalidRequestError, match="customRoomId: expected a non-empty string"):
         validate_room_body({"customRoomId": LazyReference()})
+
+
+# Parse-time checks: each distinct configuration is checked once, mistakes are never remembered
+
+WEBHOOK = {"endPoint": "https://hooks.example.com/videosdk", "events": ["session-started"]}
+
+
+def test_a_remembered_configuration_still_refuses_a_blank_custom_room_id() -> None:
+    check_room_arguments_at_parse_time(custom_room_id="fine", webhook=WEBHOOK)
+    with pytest.raises(InvalidRequestError, match="customRoomId: expected a non-empty string"):
+        check_room_arguments_at_parse_time(custom_room_id="  ", webhook=WEBHOOK)
+
+
+def test_a_remembered_configuration_still_refuses_a_custom_room_id_of_another_type() -> None:
+    check_room_arguments_at_parse_time(custom_room_id="fine", webhook=WEBHOOK)
+    with pytest.raises(InvalidRequestError, match="customRoomId"):
+        check_room_arguments_at_parse_time(custom_room_id=42, webhook=WEBHOOK)
+
+
+def test_an_invalid_configuration_is_refused_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(InvalidRequestError, match=r"autoCloseConfig.type: 'never' is not allowed"):
+            check_room_arguments_at_parse_time(auto_close_config={"type": "never"})
+
+
+def test_parse_time_checks_leave_templates_for_later() -> None:
+    check_room_arguments_at_parse_time(custom_room_id="{{ run_id }}", auto_close_config="{{ params.close }}")
+
+
+def test_a_configuration_that_differs_only_in_a_nested_value_is_checked_again() -> None:
+    check_room_arguments_at_parse_time(auto_close_config={"type": "session-ends", "duration": 5})
+    with pytest.raises(InvalidRequestError, match="autoCloseConfig.duration"):
+        check_room_arguments_at_parse_time(auto_close_config={"type": "session-ends", "duration": 0})

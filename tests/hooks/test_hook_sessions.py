@@ -246,3 +246,58 @@ def test_session_calls_refuse_bad_arguments_before_any_request(
         call(hook)
     assert [p for p in caught.value.problems if p.startswith(problem)]
     assert videosdk_emulator.requests == []
+
+
+# The latest sessions: what a wait polls, at a cost that does not grow with the room's history
+
+
+def hold_sessions(emulator: VideoSDKEmulator, room_id: str, count: int) -> list[dict[str, Any]]:
+    sessions = []
+    for _ in range(count):
+        emulator.start_session(room_id)
+        sessions.append(emulator.end_session(room_id))
+    return sessions
+
+
+def test_latest_sessions_returns_the_ongoing_session_alone(
+    hook: VideoSDKHook, room: dict[str, Any], two_sessions: tuple[dict[str, Any], ...]
+) -> None:
+    _, ongoing = two_sessions
+    latest = hook.latest_sessions(room["roomId"])
+    assert (latest.ongoing, latest.ended) == (ongoing, None)
+
+
+def test_latest_sessions_returns_the_newest_ended_session_when_none_is_ongoing(
+    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any]
+) -> None:
+    held = hold_sessions(videosdk_emulator, room["roomId"], 3)
+    latest = hook.latest_sessions(room["roomId"])
+    assert (latest.ongoing, latest.ended) == (None, held[-1])
+
+
+def test_latest_sessions_of_a_room_without_sessions_is_empty(
+    hook: VideoSDKHook, room: dict[str, Any]
+) -> None:
+    assert tuple(hook.latest_sessions(room["roomId"])) == (None, None)
+
+
+@pytest.mark.parametrize("history", [1, 40])
+def test_latest_sessions_costs_two_one_item_requests_whatever_the_history(
+    history: int, hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any]
+) -> None:
+    hold_sessions(videosdk_emulator, room["roomId"], history)
+    before = len(videosdk_emulator.requests)
+    hook.latest_sessions(room["roomId"])
+    polls = videosdk_emulator.requests[before:]
+    assert [(r.path, r.query["status"], r.query["perPage"], r.query["page"]) for r in polls] == [
+        ("/v2/sessions", "ongoing", "1", "1"),
+        ("/v2/sessions", "ended", "1", "1"),
+    ]
+
+
+def test_alatest_sessions_answers_like_latest_sessions(
+    hook_factory: Callable[..., VideoSDKHook], videosdk_emulator: VideoSDKEmulator, room: dict[str, Any]
+) -> None:
+    hold_sessions(videosdk_emulator, room["roomId"], 2)
+    expected = hook_factory().latest_sessions(room["roomId"])
+    assert asyncio.run(hook_factory().alatest_sessions(room["roomId"])) == expected

@@ -149,3 +149,26 @@ def test_iter_rooms_refuses_a_bad_page_size_before_any_request(
     with pytest.raises(InvalidRequestError, match="per_page: expected an integer of at least 1"):
         hook.iter_rooms(per_page=per_page)
     assert videosdk_emulator.requests == []
+
+
+def test_create_rooms_checks_each_body_once(
+    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import videosdk_provider.hooks.rooms as rooms_module
+
+    single_checks: list[Any] = []
+    check_one = rooms_module.validate_room_body
+    monkeypatch.setattr(
+        rooms_module, "validate_room_body", lambda body: single_checks.append(check_one(body))
+    )
+    created = hook.create_rooms([{"customRoomId": f"once-{n}"} for n in range(3)])
+    assert [room["customRoomId"] for room in created] == ["once-0", "once-1", "once-2"]
+    assert single_checks == []
+
+
+def test_create_room_alone_still_checks_its_body_before_sending(
+    hook: VideoSDKHook, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    with pytest.raises(InvalidRequestError, match="autoCloseConfig.type"):
+        hook.create_room(autoCloseConfig={"duration": 5})
+    assert videosdk_emulator.requests == []

@@ -13,7 +13,7 @@ class VideoSDKHookMixin:
     """
     Give an operator or sensor a ``hook`` for its ``videosdk_conn_id``.
 
-    The hook module (``requests``, ``jwt``, ``tenacity``) is imported only when a task runs, so
+    The hook modules (``requests``, ``jwt``, ``tenacity``) are imported only when a task runs, so
     parsing a DAG stays cheap. The hook is built on first use, after the connection id is rendered.
     """
 

@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 from airflow.sdk.exceptions import AirflowException
 
-from videosdk_provider._compat import (
-    AirflowFailException,
-    AirflowSensorTimeout,
-    AirflowSkipException,
-    TaskDeferred,
-)
+from videosdk_provider._compat import AirflowFailException, AirflowSensorTimeout, AirflowSkipException
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.exceptions import InvalidRequestError, VideoSDKNotFoundError
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 from videosdk_provider.sensors.sessions import VideoSDKSessionSensor
-from videosdk_provider.triggers.sessions import VideoSDKSessionTrigger, find_session
+from videosdk_provider.triggers.sessions import VideoSDKSessionTrigger
+
+try:
+    from airflow.sdk.exceptions import TaskDeferred
+except ImportError:  # Airflow 3.1
+    from airflow.exceptions import TaskDeferred  # type: ignore[no-redef,attr-defined,unused-ignore]
 
 RunDag = Callable[..., Any]
 OnFirstPoll = Callable[[str, Callable[[], Any]], Any]
@@ -43,55 +43,6 @@ def first_event(trigger: VideoSDKSessionTrigger) -> Any:
         return await anext(trigger.run())
 
     return asyncio.run(run()).payload
-
-
-def session(status: str, start: str, **fields: Any) -> dict[str, Any]:
-    return {"id": f"{status}-{start}", "status": status, "start": start, **fields}
-
-
-# Which session meets the target
-
-
-WAITING_SINCE = 1_780_000_000.0  # 2026-05-28T20:26:40Z
-BEFORE = "2026-05-28T20:00:00.000Z"
-AFTER = "2026-05-28T21:00:00.000Z"
-LATER = "2026-05-28T22:00:00.000Z"
-
-
-@pytest.mark.parametrize(
-    ("target", "sessions", "expected"),
-    [
-        pytest.param("started", [], None, id="started-no-session"),
-        pytest.param("started", [session("ongoing", BEFORE)], 0, id="started-ongoing-since-before"),
-        pytest.param("started", [session("ended", BEFORE)], None, id="started-only-earlier-sessions"),
-        pytest.param("started", [session("ended", AFTER)], 0, id="started-and-ended-between-polls"),
-        pytest.param(
-            "started",
-            [session("ended", LATER), session("ongoing", AFTER)],
-            1,
-            id="started-prefers-the-ongoing-session",
-        ),
-        pytest.param("started", [session("ended", "not a date")], None, id="started-unreadable-start"),
-        pytest.param("ended", [], None, id="ended-no-session"),
-        pytest.param("ended", [session("ongoing", AFTER)], None, id="ended-still-ongoing"),
-        pytest.param("ended", [session("ended", BEFORE)], 0, id="ended-before-the-wait-counts"),
-        pytest.param(
-            "ended",
-            [session("ended", BEFORE), session("ongoing", AFTER)],
-            None,
-            id="ended-latest-by-start-is-ongoing",
-        ),
-        pytest.param(
-            "ended",
-            [session("ended", BEFORE), session("ended", LATER)],
-            1,
-            id="ended-returns-the-latest-by-start",
-        ),
-    ],
-)
-def test_find_session_rules(target: str, sessions: list[Any], expected: int | None) -> None:
-    found = find_session(sessions, target, WAITING_SINCE)
-    assert found is (None if expected is None else sessions[expected])
 
 
 # Real DAG runs
@@ -291,3 +242,74 @@ def test_trigger_reports_a_missing_connection(monkeypatch: pytest.MonkeyPatch) -
     event = first_event(trigger_for("abcd-efgh-ijkl", videosdk_conn_id="videosdk_missing"))
     assert event["status"] == "error"
     assert "videosdk_missing" in event["message"]
+
+
+# A transient failure while waiting costs one poke, not the task
+
+
+@pytest.fixture
+def no_hook_retries(
+    videosdk_emulator: VideoSDKEmulator, videosdk_connection: str, set_connection: Callable[..., str]
+) -> str:
+    """Point the connection at the emulator with the hook's own retries off: failures reach the sensor."""
+    return set_connection(
+        videosdk_connection,
+        login=videosdk_emulator.api_key,
+        password=videosdk_emulator.secret,
+        host=videosdk_emulator.url,
+        extra={"max_retries": 0},
+    )
+
+
+def _failed_polls(emulator: VideoSDKEmulator) -> list[int]:
+    return [
+        request.status for request in emulator.requests_to("GET", "/v2/sessions") if request.status >= 500
+    ]
+
+
+@pytest.mark.usefixtures("no_hook_retries")
+def test_poke_mode_polls_again_after_server_errors_between_pokes(
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any], on_first_poll: OnFirstPoll
+) -> None:
+    room_id = room["roomId"]
+
+    def fail_then_hold_a_session() -> None:
+        videosdk_emulator.fail_next(503, times=2, path="/v2/sessions")
+        videosdk_emulator.schedule_session(room_id, start_in=0.5, duration=0.6)
+
+    watcher = on_first_poll(room_id, fail_then_hold_a_session)
+    result = run_dag("session_sensor_poke", run_conf={"room_id": room_id})
+    assert watcher.fired.is_set()
+    assert _failed_polls(videosdk_emulator) == [503, 503]
+    assert result.task_states == {"wait_started": "success", "wait_ended": "success"}
+
+
+@pytest.mark.usefixtures("no_hook_retries")
+def test_a_deferrable_sensors_first_poke_survives_a_rate_limit(
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any], on_first_poll: OnFirstPoll
+) -> None:
+    room_id = room["roomId"]
+    videosdk_emulator.fail_next(429, path="/v2/sessions")
+    watcher = on_first_poll(
+        room_id, lambda: videosdk_emulator.schedule_session(room_id, start_in=0.3, duration=0.6)
+    )
+    result = run_dag("session_sensor_deferred", run_conf={"room_id": room_id})
+    assert watcher.fired.is_set()
+    assert next(r.status for r in videosdk_emulator.requests_to("GET", "/v2/sessions")) == 429
+    assert result.task_states == {"wait_started": "success", "wait_ended": "success"}
+
+
+def test_each_poll_asks_for_one_session_at_a_time_however_many_the_room_has_held(
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any], on_first_poll: OnFirstPoll
+) -> None:
+    room_id = room["roomId"]
+    for _ in range(25):
+        videosdk_emulator.start_session(room_id)
+        videosdk_emulator.end_session(room_id)
+    videosdk_emulator.start_session(room_id)
+    on_first_poll(room_id, lambda: videosdk_emulator.schedule_session(room_id, start_in=0.3, duration=0.3))
+    run_dag("session_sensor_poke", run_conf={"room_id": room_id})
+    polls = videosdk_emulator.requests_to("GET", "/v2/sessions")
+    assert polls
+    assert {request.query["perPage"] for request in polls} == {"1"}
+    assert {request.query.get("status") for request in polls} <= {"ongoing", "ended"}
