@@ -31,6 +31,7 @@ with DAG(
     tags=["example", "videosdk"],
     doc_md=__doc__,
 ) as dag:
+    # [START howto_operator_videosdk_create_room_auto_start]
     CreateRoomOperator(
         task_id="create_webinar_room",
         custom_room_id="webinar-{{ dag_run.run_after | ds }}",
@@ -60,3 +61,4 @@ with DAG(
             },
         },
     )
+    # [END howto_operator_videosdk_create_room_auto_start]

@@ -32,7 +32,7 @@ with DAG(
     tags=["example", "videosdk"],
     doc_md=__doc__,
 ) as dag:
-
+    # [START howto_operator_videosdk_create_rooms]
     @task
     def exam_halls(**context: Any) -> list[dict[str, Any]]:
         """List today's exam-hall rooms as Create Room bodies (in real life: read the timetable)."""
@@ -50,7 +50,9 @@ with DAG(
         ]
 
     hall_rooms = CreateRoomsOperator(task_id="create_exam_hall_rooms", rooms=exam_halls(), max_concurrency=8)
+    # [END howto_operator_videosdk_create_rooms]
 
+    # [START howto_operator_videosdk_create_room_mapped]
     @task
     def oral_exams(**context: Any) -> list[dict[str, Any]]:
         """List today's oral exams as ``CreateRoomOperator`` arguments: one mapped task each."""
@@ -64,6 +66,7 @@ with DAG(
         ]
 
     oral_rooms = CreateRoomOperator.partial(task_id="create_oral_exam_room").expand_kwargs(oral_exams())
+    # [END howto_operator_videosdk_create_room_mapped]
 
     @task
     def publish_timetable(halls: list[str], orals: list[str]) -> dict[str, list[str]]:

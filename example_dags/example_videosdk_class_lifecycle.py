@@ -54,12 +54,15 @@ with DAG(
     tags=["example", "videosdk"],
     doc_md=__doc__,
 ) as dag:
+    # [START howto_operator_videosdk_create_room_lifecycle]
     create_room = CreateRoomOperator(
         task_id="create_room",
         custom_room_id="{{ params.class_name }}-{{ dag_run.run_after | ds }}",
         auto_close_config={"type": "session-ends", "duration": 120},
     )
+    # [END howto_operator_videosdk_create_room_lifecycle]
 
+    # [START howto_hook_videosdk_participant_token]
     @task
     def send_join_links(room_id: str, **context: Any) -> list[str]:
         """Sign everyone's join link and write their invitation to the outbox; return who was invited."""
@@ -80,6 +83,9 @@ with DAG(
             (outbox / f"{person}.txt").write_text(invitation)
         return list(people)
 
+    # [END howto_hook_videosdk_participant_token]
+
+    # [START howto_sensor_videosdk_session_deferrable]
     wait_for_class_to_end = VideoSDKSessionSensor(
         task_id="wait_for_class_to_end",
         room_id=create_room.output,
@@ -88,7 +94,9 @@ with DAG(
         poke_interval=60,
         timeout=6 * 3600,
     )
+    # [END howto_sensor_videosdk_session_deferrable]
 
+    # [START howto_hook_videosdk_iter_participants]
     @task
     def summarise_class(session: dict[str, Any]) -> dict[str, Any]:
         """Report how long the class ran and who attended for how long."""
@@ -114,7 +122,11 @@ with DAG(
             "participants": attendance,
         }
 
+    # [END howto_hook_videosdk_iter_participants]
+
+    # [START howto_operator_videosdk_deactivate_room]
     deactivate_room = DeactivateRoomOperator(task_id="deactivate_room", room_id=create_room.output)
+    # [END howto_operator_videosdk_deactivate_room]
 
     send_join_links(create_room.output) >> wait_for_class_to_end
     summarise_class(wait_for_class_to_end.output) >> deactivate_room

@@ -35,6 +35,7 @@ with DAG(
     tags=["example", "videosdk"],
     doc_md=__doc__,
 ) as dag:
+    # [START howto_operator_videosdk_create_room]
     create_room = CreateRoomOperator(
         task_id="create_room",
         custom_room_id="daily-class-{{ dag_run.run_after | ds }}",
@@ -44,7 +45,9 @@ with DAG(
         },
         auto_close_config={"type": "session-end-and-deactivate", "duration": 90},
     )
+    # [END howto_operator_videosdk_create_room]
 
+    # [START howto_operator_videosdk_create_room_xcom]
     @task
     def build_invite(room_id: str, **context: Any) -> str:
         """Write the invitation that goes out to the class, with its join link."""
@@ -53,3 +56,4 @@ with DAG(
         return f"Today's {params['class_name']} class starts at 09:00 UTC. Join here: {link}"
 
     build_invite(create_room.output)
+    # [END howto_operator_videosdk_create_room_xcom]

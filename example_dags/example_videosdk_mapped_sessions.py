@@ -29,7 +29,7 @@ with DAG(
     tags=["example", "videosdk"],
     doc_md=__doc__,
 ) as dag:
-
+    # [START howto_operator_videosdk_create_room_expand_kwargs]
     @task
     def todays_office_hours(**context: Any) -> list[dict[str, Any]]:
         """Return the sessions to host today (in real life: read from a calendar or database)."""
@@ -47,7 +47,9 @@ with DAG(
         task_id="create_office_hours_room",
         webhook={"endPoint": "https://hooks.example.com/videosdk", "events": ["session-*"]},
     ).expand_kwargs(todays_office_hours())
+    # [END howto_operator_videosdk_create_room_expand_kwargs]
 
+    # [START howto_operator_videosdk_create_room_expand]
     standup_rooms = CreateRoomOperator.partial(
         task_id="create_standup_room",
         auto_close_config={"type": "session-end-and-deactivate", "duration": 15},
@@ -56,6 +58,7 @@ with DAG(
             f"standup-{team}-{{{{ dag_run.run_after | ds }}}}" for team in ("web", "mobile", "data")
         ]
     )
+    # [END howto_operator_videosdk_create_room_expand]
 
     @task
     def publish_schedule(office_hours: list[str], standups: list[str]) -> dict[str, list[str]]:

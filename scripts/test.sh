@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Run every check of the project on a fresh machine: lint (ruff), types (mypy --strict), and the
-# whole test suite against the oldest and the newest supported Airflow, each in its own venv.
+# Run every check of the project on a fresh machine: lint (ruff), types (mypy --strict), the docs
+# build (warnings are errors, links within the site checked), and the whole test suite against the
+# oldest and the newest supported Airflow, each in its own venv; the tests also check the built site.
 #
 #   AIRFLOW_VERSIONS="3.3.2"   test one version only
 #   PYTEST_ARGS="-k hook"      extra pytest arguments
 set -euo pipefail
 source "$(dirname "$0")/_env.sh"
 cd "$REPO_ROOT"
-ensure_uv  # here, not only inside make_venv's subshells: the packaging tests run uv too
+# Here, not only inside make_venv's command substitution: the tests (the wheel build) need uv on PATH.
+ensure_uv
 
 versions=(${AIRFLOW_VERSIONS:-$LATEST_AIRFLOW $OLDEST_AIRFLOW})
 failed=()
@@ -21,6 +23,9 @@ log "ruff check and ruff format --check"
 "$latest_venv/bin/ruff" format --check .
 log "mypy --strict"
 "$latest_venv/bin/mypy"
+
+bash scripts/docs.sh
+export VIDEOSDK_DOCS_SITE="$REPO_ROOT/docs/_build/html"
 
 for version in "${versions[@]}"; do
     venv="$(make_venv "$version" test deployment)"

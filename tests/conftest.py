@@ -8,6 +8,7 @@ test module imports it: a temporary ``AIRFLOW_HOME`` with a SQLite database, and
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -314,3 +315,32 @@ def wait_until() -> Callable[[Callable[[], bool]], bool]:
         return True
 
     return wait
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """
+    Return the documentation site, built as HTML with every Sphinx warning an error.
+
+    ``scripts/test.sh`` builds it once with ``scripts/docs.sh`` and names it in
+    ``VIDEOSDK_DOCS_SITE``; otherwise it is built here, which needs the ``docs`` dependency group.
+    """
+    prebuilt = os.environ.get("VIDEOSDK_DOCS_SITE")
+    if prebuilt:
+        site = Path(prebuilt)
+        assert (site / "objects.inv").is_file(), f"VIDEOSDK_DOCS_SITE={prebuilt} holds no built site"
+        return site
+    if importlib.util.find_spec("sphinx") is None:
+        message = "Sphinx is not installed: build the venv with the docs group, or run scripts/docs.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    site = tmp_path_factory.mktemp("docs-site")
+    completed = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", REPO / "docs", site],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    return site
