@@ -22,9 +22,6 @@ from videosdk_provider.transfers.videosdk_to_object_storage import VideoSDKToObj
 
 MakeOperator = Callable[..., VideoSDKToObjectStorageOperator]
 
-# The hook's media listing methods and the emulator's media endpoints come with issue 11's
-# media branch; until it is merged, these end-to-end tests have nothing to list from.
-pytest.importorskip("videosdk_provider.hooks.recordings", reason="the media hook methods are not merged yet")
 
 
 @pytest.fixture
