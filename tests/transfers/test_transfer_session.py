@@ -23,7 +23,6 @@ from videosdk_provider.transfers.videosdk_to_object_storage import VideoSDKToObj
 MakeOperator = Callable[..., VideoSDKToObjectStorageOperator]
 
 
-
 @pytest.fixture
 def hook(transfer_connection: str) -> VideoSDKHook:
     return VideoSDKHook(transfer_connection)
