@@ -185,3 +185,20 @@ def test_reset_clears_the_log_but_keeps_the_key(emu: VideoSDKEmulator, sink: Sin
     emu.reset()
     assert emu.webhooks.deliveries == []
     assert emu.webhooks.signer.public_pem == key
+
+
+@pytest.mark.parametrize(
+    "end_point", ["https://hooks.example.com/videosdk", "http://10.0.0.7/hook", "http://[2001:db8::1]/hook"]
+)
+def test_only_loopback_endpoints_are_delivered_to(
+    end_point: str, emu: VideoSDKEmulator, room_with_webhook: Callable[..., str]
+) -> None:
+    _run_session(emu, room_with_webhook(end_point, ["*"]))
+    assert emu.webhooks.deliveries == []
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.9.10", "localhost", "[::1]"])
+def test_loopback_urls_are_recognised(host: str) -> None:
+    from videosdk_provider.emulator.webhooks import is_loopback_url
+
+    assert is_loopback_url(f"http://{host}:8080/hook")

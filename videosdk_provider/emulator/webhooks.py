@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import fnmatch
 import functools
+import ipaddress
 import json
 import queue
 import threading
@@ -23,6 +24,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -122,6 +124,22 @@ class Delivery:
         return self.attempts[-1].status if self.attempts else None
 
 
+def is_loopback_url(url: str) -> bool:
+    """
+    Whether a URL points at this machine (``localhost``, 127.0.0.0/8, ``::1``).
+
+    The emulator is a local test double: it delivers only there, never to a host on the network
+    (rooms in examples subscribe ``https://hooks.example.com/...``), and resolves no names.
+    """
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class WebhookDeliverer:
     """
     Deliver bus events to their subscribers, with retries, and keep the delivery log.
@@ -164,6 +182,7 @@ class WebhookDeliverer:
                 urls.append(webhook["endPoint"])
         if event.webhook_url and event.webhook_url not in urls:
             urls.append(event.webhook_url)
+        urls = [url for url in urls if is_loopback_url(url)]
         if not urls:
             return
         body = json.dumps({"webhookType": event.type, "data": event.data}, separators=(",", ":")).encode()

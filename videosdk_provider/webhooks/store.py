@@ -13,6 +13,7 @@ import datetime
 import enum
 import logging
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert, select
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = datetime.timedelta(days=7)
 #: Old rows are deleted at most this often per process.
 _PRUNE_EVERY = datetime.timedelta(hours=1)
+#: Tries of a write that finds the database locked by a concurrent writer, and the backoff step (s).
+_LOCKED_ATTEMPTS = 5
+_LOCKED_BACKOFF = 0.2
 
 _metadata = MetaData()
 deliveries = Table(
@@ -88,7 +92,23 @@ class AssetEventStore:
         session.execute(delete(deliveries).where(deliveries.c.received_at < now - self.retention))
 
     def record(self, event: WebhookEvent, body_sha256: str) -> Outcome:
-        """Record ``event`` unless this body was recorded before or no DAG declares its asset."""
+        """
+        Record ``event`` unless this body was recorded before or no DAG declares its asset.
+
+        A database busy with a concurrent writer (SQLite's "database is locked") is tried again a
+        few times before the error reaches the receiver, which then answers 5xx.
+        """
+        attempt = 1
+        while True:
+            try:
+                return self._record(event, body_sha256)
+            except OperationalError as error:
+                if "locked" not in str(error).lower() or attempt >= _LOCKED_ATTEMPTS:
+                    raise
+                time.sleep(_LOCKED_BACKOFF * attempt)
+                attempt += 1
+
+    def _record(self, event: WebhookEvent, body_sha256: str) -> Outcome:
         from airflow.assets.manager import asset_manager
         from airflow.models.asset import AssetModel
         from airflow.utils.session import create_session
