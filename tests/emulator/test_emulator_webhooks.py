@@ -202,3 +202,15 @@ def test_loopback_urls_are_recognised(host: str) -> None:
     from videosdk_provider.emulator.webhooks import is_loopback_url
 
     assert is_loopback_url(f"http://{host}:8080/hook")
+
+
+def test_reset_gives_up_the_deliveries_of_the_previous_test(emu: VideoSDKEmulator) -> None:
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused_url = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"
+    for _ in range(3):
+        emu.events.publish("session-started", {}, room_id="r", webhook_url=refused_url)
+    emu.reset()
+    assert emu.webhooks.wait_idle(timeout=3.0)

@@ -112,6 +112,7 @@ class Delivery:
     signature: str
     attempts: list[Attempt] = field(default_factory=list)
     finished: bool = False
+    generation: int = 0
 
     @property
     def delivered(self) -> bool:
@@ -169,6 +170,7 @@ class WebhookDeliverer:
         self._lock = threading.Condition()
         self._queue: queue.Queue[Delivery | None] = queue.Queue()
         self._pending = 0
+        self._generation = 0
         self._thread: threading.Thread | None = None
 
     # --- the bus side: called with the state lock held, must be quick ----------------------------
@@ -226,9 +228,10 @@ class WebhookDeliverer:
             return True
 
     def clear(self) -> None:
-        """Forget the delivery log (deliveries under way still finish)."""
+        """Forget the delivery log and give up the deliveries still queued or being retried."""
         with self._lock:
             self._log.clear()
+            self._generation += 1
 
     # --- the delivery thread --------------------------------------------------------------------
 
@@ -248,7 +251,8 @@ class WebhookDeliverer:
         self, kind: str, event_type: str, room_id: str, url: str, body: bytes, signature: str
     ) -> Delivery:
         with self._lock:
-            delivery = Delivery(len(self._log) + 1, kind, event_type, room_id, url, body, signature)
+            number, generation = len(self._log) + 1, self._generation
+            delivery = Delivery(number, kind, event_type, room_id, url, body, signature, generation)
             self._log.append(delivery)
             self._pending += 1
         self._queue.put(delivery)
@@ -258,6 +262,8 @@ class WebhookDeliverer:
         while (delivery := self._queue.get()) is not None:
             try:
                 for attempt in range(self.retries + 1):
+                    if delivery.generation != self._generation:
+                        break  # queued before a reset: its test is over
                     if attempt:
                         time.sleep(self.retry_delay)
                     result = self._post(delivery)
