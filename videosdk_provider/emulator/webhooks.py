@@ -251,8 +251,8 @@ class WebhookDeliverer:
         self, kind: str, event_type: str, room_id: str, url: str, body: bytes, signature: str
     ) -> Delivery:
         with self._lock:
-            number, generation = len(self._log) + 1, self._generation
-            delivery = Delivery(number, kind, event_type, room_id, url, body, signature, generation)
+            delivery = Delivery(len(self._log) + 1, kind, event_type, room_id, url, body, signature)
+            delivery.generation = self._generation
             self._log.append(delivery)
             self._pending += 1
         self._queue.put(delivery)
