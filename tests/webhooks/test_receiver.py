@@ -154,6 +154,34 @@ def test_a_database_failure_answers_503_and_the_retry_records_the_event(
     assert asset_event_count("recording-stopped") == 1
 
 
+def test_a_database_error_opening_a_connection_is_tried_again_and_records_one_event(
+    receiver: Receiver, watch: Watch
+) -> None:
+    import sqlite3
+
+    from airflow import settings
+    from sqlalchemy import event
+
+    watch("session-started")
+    body = envelope("session-started", start="2026-01-01T09:00:00.000Z")
+    failures = [sqlite3.OperationalError("disk I/O error")]
+    receiver.deliver(envelope("session-ended"))  # the store is warm: its table exists
+
+    def fail_once(dbapi_connection: object, connection_record: object) -> None:
+        if failures:
+            raise failures.pop()
+
+    settings.engine.dispose()  # the next checkout opens a new connection
+    event.listen(settings.engine, "connect", fail_once)
+    try:
+        answer = receiver.deliver(body)
+    finally:
+        event.remove(settings.engine, "connect", fail_once)
+    assert failures == []
+    assert (answer.status_code, answer.json()) == (200, {"status": "recorded"})
+    assert asset_event_count("session-started") == 1
+
+
 def test_concurrent_deliveries_of_one_body_record_one_event(receiver: Receiver, watch: Watch) -> None:
     watch("session-ended")
     body = envelope("session-ended", end="2026-01-01T10:00:00.000Z")

@@ -28,9 +28,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = datetime.timedelta(days=7)
 #: Old rows are deleted at most this often per process.
 _PRUNE_EVERY = datetime.timedelta(hours=1)
-#: Tries of a write that finds the database locked by a concurrent writer, and the backoff step (s).
-_LOCKED_ATTEMPTS = 5
-_LOCKED_BACKOFF = 0.2
+#: Tries of a write that meets an operational database error, and the backoff step (s).
+_WRITE_ATTEMPTS = 4
+_WRITE_BACKOFF = 0.1
 
 _metadata = MetaData()
 deliveries = Table(
@@ -95,17 +95,19 @@ class AssetEventStore:
         """
         Record ``event`` unless this body was recorded before or no DAG declares its asset.
 
-        A database busy with a concurrent writer (SQLite's "database is locked") is tried again a
-        few times before the error reaches the receiver, which then answers 5xx.
+        An operational database error (a lost connection; SQLite locked, busy, or failing to open a
+        connection beside concurrent writers) rolls the whole transaction back, and the body's
+        primary key makes a repeat safe, so the write is tried again a few times before the error
+        reaches the receiver, which then answers 5xx.
         """
         attempt = 1
         while True:
             try:
                 return self._record(event, body_sha256)
-            except OperationalError as error:
-                if "locked" not in str(error).lower() or attempt >= _LOCKED_ATTEMPTS:
+            except OperationalError:
+                if attempt >= _WRITE_ATTEMPTS:
                     raise
-                time.sleep(_LOCKED_BACKOFF * attempt)
+                time.sleep(_WRITE_BACKOFF * attempt)
                 attempt += 1
 
     def _record(self, event: WebhookEvent, body_sha256: str) -> Outcome:
