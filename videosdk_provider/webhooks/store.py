@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import enum
 import logging
+import random
 import threading
 import time
 from typing import Any
@@ -28,8 +29,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = datetime.timedelta(days=7)
 #: Old rows are deleted at most this often per process.
 _PRUNE_EVERY = datetime.timedelta(hours=1)
-#: Tries of a write that meets an operational database error, and the backoff step (s).
-_WRITE_ATTEMPTS = 4
+#: Tries of a write that meets an operational database error, and the backoff step (s), jittered
+#: so that concurrent writers do not meet again.
+_WRITE_ATTEMPTS = 5
 _WRITE_BACKOFF = 0.1
 
 _metadata = MetaData()
@@ -107,7 +109,7 @@ class AssetEventStore:
             except OperationalError:
                 if attempt >= _WRITE_ATTEMPTS:
                     raise
-                time.sleep(_WRITE_BACKOFF * attempt)
+                time.sleep(_WRITE_BACKOFF * attempt * random.uniform(0.5, 1.5))
                 attempt += 1
 
     def _record(self, event: WebhookEvent, body_sha256: str) -> Outcome:
