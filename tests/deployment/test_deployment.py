@@ -167,6 +167,7 @@ def test_the_scheduler_killed_and_restarted_during_a_session_wait(
     finished = deployment.wait_for_runs([("deployment_session_wait", run_id)], RUN_TIMEOUT)
     assert states(finished) == {("deployment_session_wait", run_id): "success"}
     assert deployment.xcom("deployment_session_wait", run_id, "report")
+    assert rooms_with_prefix(deployment, f"wait-{run_id}") == Counter({f"wait-{run_id}": 1})
 
 
 def test_the_triggerer_restarted_while_a_wait_is_deferred_resumes_it(
@@ -196,3 +197,4 @@ def test_the_triggerer_restarted_while_a_wait_is_deferred_resumes_it(
     finished = deployment.wait_for_runs([("deployment_session_wait", run_id)], RUN_TIMEOUT)
     assert states(finished) == {("deployment_session_wait", run_id): "success"}
     assert deployment.xcom("deployment_session_wait", run_id, "report")
+    assert rooms_with_prefix(deployment, f"wait-{run_id}") == Counter({f"wait-{run_id}": 1})
