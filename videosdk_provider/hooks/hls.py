@@ -9,7 +9,7 @@ from videosdk_provider.bodies.hls import build_start_hls_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.exceptions import VideoSDKError, VideoSDKNotFoundError
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, send_stop, stop_body
+from videosdk_provider.hooks.media import _media_query, _send_stop, _stop_body
 from videosdk_provider.models.hls import Hls
 from videosdk_provider.models.stops import StopResult
 
@@ -56,10 +56,10 @@ class HlsHookMixin(VideoSDKBaseHook):
         :param hls_id: Stop only this stream.
         :return: ``stopped`` is False when no HLS was running (the API's "not started").
         """
-        return send_stop(
+        return _send_stop(
             self,
             "/v2/hls/end",
-            stop_body(room_id, hls_id, id_argument="hls_id"),
+            _stop_body(room_id, hls_id, id_argument="hls_id"),
             what="HLS",
             reread="get_active_hls(room_id)",
         )
@@ -84,7 +84,7 @@ class HlsHookMixin(VideoSDKBaseHook):
         self, *, room_id: str, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> Iterator[Hls]:
         """Every HLS stream of a room (``GET /v2/hls``), or of one of its sessions, through all pages."""
-        return self._paged("/v2/hls", media_query(room_id, session_id, per_page, room_required=True))
+        return self._paged("/v2/hls", _media_query(room_id, session_id, per_page, room_required=True))
 
     def get_hls(self, hls_id: str) -> Hls:
         """Fetch one HLS stream by its id."""

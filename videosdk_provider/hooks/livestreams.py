@@ -16,7 +16,7 @@ from airflow.sdk.log import mask_secret
 from videosdk_provider.bodies.livestreams import build_start_livestream_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, send_stop, stop_body
+from videosdk_provider.hooks.media import _media_query, _send_stop, _stop_body
 from videosdk_provider.models.livestreams import Livestream, is_running, stream_keys
 from videosdk_provider.models.stops import StopResult
 
@@ -71,10 +71,10 @@ class LivestreamsHookMixin(VideoSDKBaseHook):
         :param livestream_id: Stop only this livestream.
         :return: ``stopped`` is False when no livestream was running (the API's "not started").
         """
-        return send_stop(
+        return _send_stop(
             self,
             "/v2/livestreams/end",
-            stop_body(room_id, livestream_id, id_argument="livestream_id"),
+            _stop_body(room_id, livestream_id, id_argument="livestream_id"),
             what="livestream",
             reread="get_active_livestream(room_id)",
         )
@@ -83,7 +83,7 @@ class LivestreamsHookMixin(VideoSDKBaseHook):
         self, *, room_id: str, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> Iterator[Livestream]:
         """Every livestream of a room (``GET /v2/livestreams``), or of one session, through all pages."""
-        query = media_query(room_id, session_id, per_page, room_required=True)
+        query = _media_query(room_id, session_id, per_page, room_required=True)
         return (_masked(livestream) for livestream in self._paged("/v2/livestreams", query))
 
     def get_livestream(self, livestream_id: str) -> Livestream:

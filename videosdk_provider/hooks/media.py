@@ -16,10 +16,10 @@ from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
 from videosdk_provider.models.stops import StopResult
 
 #: What the API says when asked to stop something that is not running.
-NOT_STARTED = "not started"
+_NOT_STARTED = "not started"
 
 
-def media_query(
+def _media_query(
     room_id: object, session_id: object, per_page: object, *, room_required: bool
 ) -> dict[str, Any]:
     """Check and build a media list's query: ``roomId`` (optional where allowed), ``sessionId``, paging."""
@@ -36,7 +36,7 @@ def media_query(
     return query
 
 
-def stop_body(room_id: object, stop_id: object = None, *, id_argument: str = "id") -> dict[str, Any]:
+def _stop_body(room_id: object, stop_id: object = None, *, id_argument: str = "id") -> dict[str, Any]:
     """Return the Node SDK's stop body ``{roomId, id?}``, checked; ``id_argument`` names ``stop_id``."""
     check = Checker()
     check.identifier("room_id", room_id)
@@ -45,7 +45,7 @@ def stop_body(room_id: object, stop_id: object = None, *, id_argument: str = "id
     return {"roomId": room_id} | ({"id": stop_id} if stop_id is not None else {})
 
 
-def send_stop(
+def _send_stop(
     hook: VideoSDKBaseHook, path: str, body: dict[str, Any], *, what: str, reread: str
 ) -> StopResult:
     """
@@ -62,7 +62,7 @@ def send_stop(
     try:
         answer = hook.request("POST", path, json_body=body, ambiguity=ambiguity)
     except VideoSDKValidationError as error:
-        if NOT_STARTED in error.message.lower():
+        if _NOT_STARTED in error.message.lower():
             return {"stopped": False, "message": error.message}
         raise
     message = answer if isinstance(answer, str) else None
@@ -71,7 +71,7 @@ def send_stop(
     return {"stopped": True, "message": message or f"{what} stopped"}
 
 
-def page_transcriptions(answer: Any) -> list[Any] | None:
+def _page_transcriptions(answer: Any) -> list[Any] | None:
     """Items of a transcriptions page (realtime or post-call), listed under ``transcriptions``."""
     items = answer.get("transcriptions") if isinstance(answer, dict) else None
     return items if isinstance(items, list) else None

@@ -18,7 +18,7 @@ from videosdk_provider.bodies.participant_recordings import (
 )
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, send_stop
+from videosdk_provider.hooks.media import _media_query, _send_stop
 from videosdk_provider.models.participant_recordings import MergedRecording, ParticipantRecording
 from videosdk_provider.models.stops import StopResult
 
@@ -39,7 +39,7 @@ _AMBIGUOUS_MERGE = Ambiguity(
 def _participant_query(
     room_id: object, session_id: object, participant_id: object, per_page: object
 ) -> dict[str, Any]:
-    query = media_query(room_id, session_id, per_page, room_required=False)
+    query = _media_query(room_id, session_id, per_page, room_required=False)
     check = Checker()
     check.identifier("participant_id", participant_id, optional=True)
     check.raise_problems()
@@ -88,7 +88,7 @@ class ParticipantRecordingsHookMixin(VideoSDKBaseHook):
     def stop_participant_recording(self, room_id: str, participant_id: str) -> StopResult:
         """Stop a participant's recording; never repeated; "not started" gives ``stopped: False``."""
         body = build_participant_stop_body(room_id, participant_id)
-        return send_stop(self, f"{_PARTICIPANT}/stop", body, what="participant recording", reread=_LIST_HINT)
+        return _send_stop(self, f"{_PARTICIPANT}/stop", body, what="participant recording", reread=_LIST_HINT)
 
     def start_track_recording(
         self,
@@ -121,7 +121,7 @@ class ParticipantRecordingsHookMixin(VideoSDKBaseHook):
     def stop_track_recording(self, room_id: str, participant_id: str, kind: str) -> StopResult:
         """Stop a participant's track recording; "not started" gives ``stopped: False``."""
         body = build_participant_stop_body(room_id, participant_id, kind=kind)
-        return send_stop(
+        return _send_stop(
             self, f"{_TRACK}/stop", body, what="track recording", reread="iter_track_recordings(...)"
         )
 
@@ -195,7 +195,7 @@ class ParticipantRecordingsHookMixin(VideoSDKBaseHook):
         per_page: int = DEFAULT_PER_PAGE,
     ) -> Iterator[MergedRecording]:
         """Every merge, filtered by room, session and ``status`` when given (listed under ``recordings``)."""
-        query = media_query(room_id, session_id, per_page, room_required=False)
+        query = _media_query(room_id, session_id, per_page, room_required=False)
         check = Checker()
         check.identifier("status", status, optional=True)
         check.raise_problems()

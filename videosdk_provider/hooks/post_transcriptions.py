@@ -7,7 +7,7 @@ from typing import cast
 
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, page_transcriptions
+from videosdk_provider.hooks.media import _media_query, _page_transcriptions
 from videosdk_provider.models.post_transcriptions import PostTranscription
 
 _POST_TRANSCRIPTIONS = "/ai/v1/post-transcriptions"
@@ -25,15 +25,15 @@ class PostTranscriptionsHookMixin(VideoSDKBaseHook):
         self, *, room_id: str | None = None, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> Iterator[PostTranscription]:
         """Every post-call transcription, of a room or a session when given, newest first."""
-        query = media_query(room_id, session_id, per_page, room_required=False)
-        return self._paged(_POST_TRANSCRIPTIONS, query, page_transcriptions)
+        query = _media_query(room_id, session_id, per_page, room_required=False)
+        return self._paged(_POST_TRANSCRIPTIONS, query, _page_transcriptions)
 
     async def aget_post_transcriptions(
         self, *, room_id: str | None = None, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> list[PostTranscription]:
         """Every transcription :meth:`iter_post_transcriptions` lists, without blocking the event loop."""
-        query = media_query(room_id, session_id, per_page, room_required=False)
-        return await self._apaged(_POST_TRANSCRIPTIONS, query, page_transcriptions)
+        query = _media_query(room_id, session_id, per_page, room_required=False)
+        return await self._apaged(_POST_TRANSCRIPTIONS, query, _page_transcriptions)
 
     def get_post_transcription(self, transcription_id: str) -> PostTranscription:
         """Fetch one post-call transcription by its id."""

@@ -8,7 +8,7 @@ from typing import cast
 from videosdk_provider.bodies.realtime_transcriptions import build_start_realtime_transcription_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, page_transcriptions, send_stop, stop_body
+from videosdk_provider.hooks.media import _media_query, _page_transcriptions, _send_stop, _stop_body
 from videosdk_provider.models.realtime_transcriptions import RUNNING, RealtimeTranscription
 from videosdk_provider.models.stops import StopResult
 
@@ -45,10 +45,10 @@ class RealtimeTranscriptionsHookMixin(VideoSDKBaseHook):
 
         :return: ``stopped`` is False when none was running (the API's "not started").
         """
-        return send_stop(
+        return _send_stop(
             self,
             f"{_PATH}/end",
-            stop_body(room_id),
+            _stop_body(room_id),
             what="realtime transcription",
             reread="get_active_realtime_transcription(room_id)",
         )
@@ -61,8 +61,8 @@ class RealtimeTranscriptionsHookMixin(VideoSDKBaseHook):
         per_page: int = DEFAULT_PER_PAGE,
     ) -> Iterator[RealtimeTranscription]:
         """Every realtime transcription (of a room or a session, if given), through all pages."""
-        query = media_query(room_id, session_id, per_page, room_required=False)
-        return self._paged(_PATH, query, page_transcriptions)
+        query = _media_query(room_id, session_id, per_page, room_required=False)
+        return self._paged(_PATH, query, _page_transcriptions)
 
     def get_realtime_transcription(self, transcription_id: str) -> RealtimeTranscription:
         """Fetch one realtime transcription by its id."""

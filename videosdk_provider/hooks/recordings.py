@@ -8,7 +8,7 @@ from typing import Any, cast
 from videosdk_provider.bodies.recordings import build_start_recording_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
 from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
-from videosdk_provider.hooks.media import media_query, send_stop, stop_body
+from videosdk_provider.hooks.media import _media_query, _send_stop, _stop_body
 from videosdk_provider.models.recordings import Recording
 from videosdk_provider.models.stops import StopResult
 
@@ -69,10 +69,10 @@ class RecordingsHookMixin(VideoSDKBaseHook):
         :param recording_id: Stop only this recording.
         :return: ``stopped`` is False when no recording was running (the API's "not started").
         """
-        return send_stop(
+        return _send_stop(
             self,
             "/v2/recordings/end",
-            stop_body(room_id, recording_id, id_argument="recording_id"),
+            _stop_body(room_id, recording_id, id_argument="recording_id"),
             what="recording",
             reread="iter_recordings(room_id=...)",
         )
@@ -81,14 +81,14 @@ class RecordingsHookMixin(VideoSDKBaseHook):
         self, *, room_id: str, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> Iterator[Recording]:
         """Every recording of a room (``GET /v2/recordings``), or of one of its sessions, newest first."""
-        return self._paged("/v2/recordings", media_query(room_id, session_id, per_page, room_required=True))
+        return self._paged("/v2/recordings", _media_query(room_id, session_id, per_page, room_required=True))
 
     async def aget_recordings(
         self, *, room_id: str, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
     ) -> list[Recording]:
         """Every recording :meth:`iter_recordings` lists, without blocking the event loop."""
         return await self._apaged(
-            "/v2/recordings", media_query(room_id, session_id, per_page, room_required=True)
+            "/v2/recordings", _media_query(room_id, session_id, per_page, room_required=True)
         )
 
     def get_recording(self, recording_id: str) -> Recording:
