@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from videosdk_provider.emulator import VideoSDKEmulator
-from videosdk_provider.exceptions import InvalidRequestError, VideoSDKServerError, VideoSDKValidationError
+from videosdk_provider.exceptions import (
+    InvalidRequestError,
+    VideoSDKConnectionError,
+    VideoSDKServerError,
+    VideoSDKValidationError,
+)
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 WEBHOOK_URL = "https://hooks.example.com/captions"
@@ -71,6 +76,34 @@ def test_stop_realtime_transcription_when_none_runs_reports_nothing_stopped(
 
     assert result["stopped"] is False
     assert "not started" in result["message"]
+
+
+def test_stop_realtime_transcription_is_never_repeated_after_a_server_error(
+    hook: VideoSDKHook, live_room: str, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    hook.start_realtime_transcription(live_room)
+    videosdk_emulator.fail_next(503, path="/ai/v1/realtime-transcriptions/end")
+
+    with pytest.raises(
+        VideoSDKServerError,
+        match=r"may or may not have stopped.*get_active_realtime_transcription\(room_id\)",
+    ):
+        hook.stop_realtime_transcription(live_room)
+
+    assert len(videosdk_emulator.requests_to("POST", "/ai/v1/realtime-transcriptions/end")) == 1
+
+
+def test_stop_realtime_transcription_is_never_repeated_after_a_lost_answer(
+    hook: VideoSDKHook, live_room: str, videosdk_emulator: VideoSDKEmulator
+) -> None:
+    hook.start_realtime_transcription(live_room)
+    videosdk_emulator.drop_after_processing(path="/ai/v1/realtime-transcriptions/end")
+
+    with pytest.raises(VideoSDKConnectionError, match="may or may not have stopped"):
+        hook.stop_realtime_transcription(live_room)
+
+    assert len(videosdk_emulator.requests_to("POST", "/ai/v1/realtime-transcriptions/end")) == 1
+    assert hook.get_active_realtime_transcription(live_room) is None  # the lost stop took effect
 
 
 def test_get_active_realtime_transcription_finds_the_running_one(hook: VideoSDKHook, live_room: str) -> None:
