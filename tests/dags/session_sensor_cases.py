@@ -1,4 +1,4 @@
-"""DAGs that wait for a VideoSDK session with VideoSDKSessionSensor, in poke and in deferrable mode."""
+"""DAGs that wait for a VideoSDK session with VideoSDKSessionSensor, in poke, reschedule and deferrable mode."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from videosdk_provider.sensors.sessions import VideoSDKSessionSensor
 START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 PARAMS = {"room_id": Param("", type="string")}
 
-for deferrable in (False, True):
-    with DAG(
-        dag_id=f"session_sensor_{'deferred' if deferrable else 'poke'}",
-        schedule=None,
-        start_date=START,
-        params=PARAMS,
-    ):
+for name, mode, deferrable in (
+    ("poke", "poke", False),
+    ("reschedule", "reschedule", False),
+    ("deferred", "poke", True),
+):
+    with DAG(dag_id=f"session_sensor_{name}", schedule=None, start_date=START, params=PARAMS):
         started, ended = (
             VideoSDKSessionSensor(
                 task_id=f"wait_{target}",
                 room_id="{{ params.room_id }}",
                 target=target,
+                mode=mode,
                 deferrable=deferrable,
                 poke_interval=0.1,
                 timeout=30,

@@ -285,6 +285,24 @@ def test_poke_mode_polls_again_after_server_errors_between_pokes(
 
 
 @pytest.mark.usefixtures("no_hook_retries")
+def test_reschedule_mode_polls_again_after_a_lost_answer_and_a_server_error_between_pokes(
+    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any], on_first_poll: OnFirstPoll
+) -> None:
+    room_id = room["roomId"]
+
+    def fail_then_hold_a_session() -> None:
+        videosdk_emulator.drop_after_processing(path="/v2/sessions")
+        videosdk_emulator.fail_next(502, path="/v2/sessions")
+        videosdk_emulator.schedule_session(room_id, start_in=0.5, duration=0.6)
+
+    watcher = on_first_poll(room_id, fail_then_hold_a_session)
+    result = run_dag("session_sensor_reschedule", run_conf={"room_id": room_id})
+    assert watcher.fired.is_set()
+    assert _failed_polls(videosdk_emulator) == [502]
+    assert result.task_states == {"wait_started": "success", "wait_ended": "success"}
+
+
+@pytest.mark.usefixtures("no_hook_retries")
 def test_a_deferrable_sensors_first_poke_survives_a_rate_limit(
     run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, room: dict[str, Any], on_first_poll: OnFirstPoll
 ) -> None:
