@@ -12,6 +12,7 @@ from videosdk_provider.exceptions import InvalidRequestError
 from videosdk_provider.operators.recordings import StartRecordingOperator, StopRecordingOperator
 
 RunDag = Callable[..., Any]
+NO_CONTEXT: Any = {}
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,10 @@ def test_stop_literals_are_checked_when_the_dag_is_parsed() -> None:
 
 
 def test_start_and_stop_return_what_the_api_answers_and_stopping_twice_is_safe(
-    run_dag: RunDag, videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
+    run_dag: RunDag,
+    hook_factory: Callable[..., Any],
+    videosdk_emulator: VideoSDKEmulator,
+    joined_room: dict[str, Any],
 ) -> None:
     conf = {
         "room_id": joined_room["roomId"],
@@ -55,7 +59,11 @@ def test_start_and_stop_return_what_the_api_answers_and_stopping_twice_is_safe(
         "prompt": "Decisions",
     }
     result = run_dag("recording_lifecycle_poke", run_conf=conf)
-    assert result.xcom("start") == "Recording started successfully"
+    started = result.xcom("start")
+    [recording] = hook_factory().iter_recordings(room_id=joined_room["roomId"])
+    assert started["message"] == "Recording started successfully"
+    assert (started["id"], started["sessionId"]) == (recording["id"], joined_room["session"]["id"])
+    assert started["status"] == "recording"
     assert result.xcom("stop") == {"stopped": True, "message": "Recording stopped successfully"}
     stopped_again = result.xcom("stop_again")
     assert stopped_again["stopped"] is False
@@ -66,6 +74,48 @@ def test_start_and_stop_return_what_the_api_answers_and_stopping_twice_is_safe(
         "config": {"layout": {"type": "GRID", "gridSize": 2}, "quality": "high"},
         "transcription": {"enabled": True, "summary": {"enabled": True, "prompt": "Decisions"}},
     }
+
+
+def test_a_task_retry_after_a_lost_start_answer_finds_the_recording_instead_of_starting_twice(
+    run_dag: RunDag,
+    hook_factory: Callable[..., Any],
+    videosdk_emulator: VideoSDKEmulator,
+    joined_room: dict[str, Any],
+) -> None:
+    videosdk_emulator.drop_after_processing(path="/v2/recordings/start")
+
+    result = run_dag("recording_start_retried", run_conf={"room_id": joined_room["roomId"]})
+
+    assert result.task_states == {"start": "success"}
+    assert [sent.status for sent in videosdk_emulator.requests_to("POST", "/v2/recordings/start")] == [0]
+    [recording] = hook_factory().iter_recordings(room_id=joined_room["roomId"])
+    assert result.xcom("start") == recording
+
+
+def test_start_returns_a_recording_already_running_without_starting_another(
+    hook_factory: Callable[..., Any], videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
+) -> None:
+    hook = hook_factory()
+    hook.start_recording(joined_room["roomId"])
+    [running] = hook.iter_recordings(room_id=joined_room["roomId"])
+
+    returned = StartRecordingOperator(task_id="start", room_id=joined_room["roomId"]).execute(NO_CONTEXT)
+
+    assert returned == running
+    assert len(videosdk_emulator.requests_to("POST", "/v2/recordings/start")) == 1
+
+
+def test_a_recording_of_an_earlier_session_does_not_count_as_running(
+    hook_factory: Callable[..., Any], videosdk_emulator: VideoSDKEmulator, joined_room: dict[str, Any]
+) -> None:
+    hook_factory().start_recording(joined_room["roomId"])
+    videosdk_emulator.end_session(joined_room["roomId"])
+    session = videosdk_emulator.join(joined_room["roomId"], "ada")
+
+    returned = StartRecordingOperator(task_id="start", room_id=joined_room["roomId"]).execute(NO_CONTEXT)
+
+    assert (returned["sessionId"], returned["status"]) == (session["id"], "recording")
+    assert len(videosdk_emulator.requests_to("POST", "/v2/recordings/start")) == 2
 
 
 def test_stop_fails_when_asked_to_and_nothing_records(

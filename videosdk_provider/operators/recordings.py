@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
@@ -11,7 +11,9 @@ from videosdk_provider._compat import AirflowFailException
 from videosdk_provider.bodies.checking import Checker
 from videosdk_provider.bodies.recordings import build_start_recording_body
 from videosdk_provider.constants import DEFAULT_CONN_ID
+from videosdk_provider.models.recordings import FAILED, Recording, is_recording_ready
 from videosdk_provider.utils.mixins import VideoSDKHookMixin
+from videosdk_provider.utils.streams import StartStreamOperator
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -19,16 +21,30 @@ if TYPE_CHECKING:
 _RECORDING_COLOR = "#fdf1e6"
 
 
-class StartRecordingOperator(VideoSDKHookMixin, BaseOperator):
+def _is_running(recording: Recording) -> bool:
+    """Whether a listed recording still records: not ended, not failed, and without its file yet."""
+    return (
+        recording.get("end") is None
+        and recording.get("status") != FAILED
+        and not is_recording_ready(recording)
+    )
+
+
+class StartRecordingOperator(StartStreamOperator):
     """
-    Start recording the ongoing session of a VideoSDK room; return the API's confirmation text.
+    Record a VideoSDK room's ongoing session unless it already records; return the recording.
 
     Each argument is one field of the ``POST /v2/recordings/start`` body, with the API's own
     camelCase keys inside the dicts; unset arguments are left out. Values without Jinja are checked
     when the DAG is parsed, rendered values before the request (``config`` as in
-    ``autoStartConfig``: ``layout.gridSize`` 1..4). The start is not repeated after a lost answer
-    (it may have started): a task retry then finds the recording running and fails with the API's
-    message, which says so.
+    ``autoStartConfig``: ``layout.gridSize`` 1..4).
+
+    The task first looks for a recording running in the room's ongoing session (started by a
+    previous try whose answer was lost, by ``autoStartConfig`` or by anyone else): if there is one
+    it is returned as it is and no second start is sent, so the task is safe to retry. Otherwise it
+    sends the start and reads the recording back: the return value is the recording as listed
+    (``id``, ``roomId``, ``sessionId``, ``status``...) plus ``message``, the API's confirmation
+    text; only ``roomId`` and ``message`` when the recording cannot be found.
 
     :param room_id: The room's VideoSDK roomId. (templated)
     :param config: ``config``: ``{"layout": {...}, "theme", "mode", "quality", "orientation"}``. (templated)
@@ -41,6 +57,7 @@ class StartRecordingOperator(VideoSDKHookMixin, BaseOperator):
     :param videosdk_conn_id: Connection of type ``videosdk``. (templated)
     """
 
+    what = "recording"
     template_fields: Sequence[str] = (
         "room_id",
         "config",
@@ -67,20 +84,18 @@ class StartRecordingOperator(VideoSDKHookMixin, BaseOperator):
         videosdk_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
-        self.room_id = room_id
+        super().__init__(room_id=room_id, videosdk_conn_id=videosdk_conn_id, **kwargs)
         self.config = config
         self.template_url = template_url
         self.transcription = transcription
         self.webhook_url = webhook_url
         self.aws_dir_path = aws_dir_path
         self.pre_signed_url = pre_signed_url
-        self.videosdk_conn_id = videosdk_conn_id
-        self._arguments(at_parse_time=True)
+        self.check(at_parse_time=True)
 
-    def _arguments(self, *, at_parse_time: bool = False) -> dict[str, Any]:
-        """Check the arguments as a start body; return them as the hook's keyword arguments."""
-        arguments = {
+    def _arguments(self) -> dict[str, Any]:
+        """Return the start's arguments, as the hook's keyword arguments."""
+        return {
             "config": self.config,
             "template_url": self.template_url,
             "transcription": self.transcription,
@@ -88,13 +103,21 @@ class StartRecordingOperator(VideoSDKHookMixin, BaseOperator):
             "aws_dir_path": self.aws_dir_path,
             "pre_signed_url": self.pre_signed_url,
         }
-        build_start_recording_body(self.room_id, **arguments, at_parse_time=at_parse_time)
-        return arguments
 
-    def execute(self, context: Context) -> str:
+    def check(self, *, at_parse_time: bool) -> None:
+        build_start_recording_body(self.room_id, **self._arguments(), at_parse_time=at_parse_time)
+
+    def find_running(self) -> Mapping[str, Any] | None:
+        ongoing = self.hook.latest_sessions(self.room_id).ongoing
+        if ongoing is None:
+            return None  # nothing can record; the start then fails with the API's reason
+        recordings = self.hook.iter_recordings(room_id=self.room_id, session_id=ongoing.get("id"))
+        return next((recording for recording in recordings if _is_running(recording)), None)
+
+    def start(self) -> Mapping[str, Any]:
         answer = self.hook.start_recording(self.room_id, **self._arguments())
-        self.log.info("Started recording VideoSDK room %s: %s", self.room_id, answer)
-        return answer
+        started = self.find_running() or {"roomId": self.room_id}
+        return {**started, "message": answer}
 
 
 class StopRecordingOperator(VideoSDKHookMixin, BaseOperator):
