@@ -84,6 +84,23 @@ def test_a_failed_transcription_fails_the_wait(
     assert result.task_states == {"wait_recordings": "success", "wait_transcription": "failed"}
 
 
+def test_a_wait_that_times_out_fails_the_task_rather_than_skipping_it(
+    run_dag: RunDag, record: Callable[[dict[str, Any]], str], videosdk_emulator: VideoSDKEmulator
+) -> None:
+    videosdk_emulator.transcription_delay = 60
+    session_id = record({"enabled": True})
+
+    result = run_dag("post_transcription_timeout", run_conf={"session_id": session_id})
+
+    assert result.task_states == {
+        "wait_transcription_poke": "failed",
+        "wait_transcription_deferred": "failed",
+    }
+    polls = videosdk_emulator.requests_to("GET", "/ai/v1/post-transcriptions")
+    assert len(polls) > 2  # each mode polled the transcription in progress until the timeout
+    assert all(poll.status == 200 for poll in polls)
+
+
 # The sensor on its own
 
 
