@@ -41,6 +41,14 @@ ARCHIVE = (Path(os.environ.get("AIRFLOW_HOME", "~/airflow")).expanduser() / "vid
 RECORDING_READY = videosdk_event_asset("recording-stopped")
 # [END howto_webhook_asset]
 
+# [START howto_webhook_watcher]
+# Without a public API server, poll the rooms for the same event instead; the tasks stay the same:
+# from videosdk_provider.triggers.events import videosdk_event_watcher
+# RECORDING_READY = videosdk_event_asset(
+#     "recording-stopped", watchers=[videosdk_event_watcher("recording-stopped", ["abcd-efgh-ijkl"])]
+# )
+# [END howto_webhook_watcher]
+
 with DAG(
     dag_id="example_videosdk_archive_recordings",
     description="Archive each recording when VideoSDK says it is ready",

@@ -28,9 +28,11 @@ import requests
 
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
+from videosdk_provider.webhooks import videosdk_event_asset
 
+REPO = Path(__file__).resolve().parents[2]
 DAG_ID = "example_videosdk_archive_recordings"
-ASSET_URI = "videosdk://events/recording-stopped"
+ASSET_NAME, ASSET_URI = "videosdk/recording-stopped", "videosdk://events/recording-stopped"
 RunDag = Callable[..., Any]
 
 
@@ -160,3 +162,15 @@ def test_a_run_without_events_archives_nothing(run_dag: RunDag) -> None:
     assert result.state == "success"
     assert result.xcom("ready_sessions") == []
     assert result.task_states == {"ready_sessions": "success", "archive_session": "skipped"}
+
+
+def test_the_commented_watcher_alternative_polls_the_same_asset() -> None:
+    source = (REPO / "example_dags" / f"{DAG_ID}.py").read_text()
+    block = source.split("# [START howto_webhook_watcher]\n")[1].split("# [END howto_webhook_watcher]")[0]
+    code = "\n".join(line.removeprefix("# ") for line in block.splitlines()[1:])
+    namespace: dict[str, Any] = {"videosdk_event_asset": videosdk_event_asset}
+    exec(code, namespace)
+    asset = namespace["RECORDING_READY"]
+    assert (asset.name, asset.uri) == (ASSET_NAME, ASSET_URI)
+    [watcher] = asset.watchers
+    assert (watcher.trigger.event_type, watcher.trigger.room_ids) == ("recording-stopped", ["abcd-efgh-ijkl"])
