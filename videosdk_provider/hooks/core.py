@@ -88,6 +88,8 @@ _ERRORS_BY_STATUS: dict[int, type[VideoSDKError]] = {
 
 #: Picks the items out of one page of a paged answer; None when the answer is not such a page.
 PagePicker = Callable[[Any], "list[Any] | None"]
+#: Told each page's items in turn; True ends the walk after that page.
+PageCheck = Callable[[list[Any]], bool]
 
 
 @dataclass(frozen=True)
@@ -304,14 +306,23 @@ class _Pager:
     The state of one walk through a paged GET, shared by the sync and the async drivers.
 
     Pages are 1-based (``page``); the walk stops on an empty page, on ``currentPage >= lastPage``
-    in ``pageInfo``, when the answer has no ``pageInfo`` to go on, or once ``limit`` items are in.
+    in ``pageInfo``, when the answer has no ``pageInfo`` to go on, once ``limit`` items are in, or
+    after a page ``until`` returns True for.
     """
 
-    def __init__(self, path: str, params: Mapping[str, Any], pick: PagePicker, limit: int | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        pick: PagePicker,
+        limit: int | None,
+        until: PageCheck | None = None,
+    ) -> None:
         self.path = path
         self._params = params
         self._pick = pick
         self._limit = limit
+        self._until = until
         self.page = 1
         self.done = False
 
@@ -330,7 +341,11 @@ class _Pager:
         if self._limit is not None:
             items = items[: self._limit]
             self._limit -= len(items)
-        self.done = self._is_last(answer, items) or self._limit == 0
+        self.done = (
+            self._is_last(answer, items)
+            or self._limit == 0
+            or (self._until is not None and self._until(items))
+        )
         self.page += 1
         return items
 
@@ -594,10 +609,20 @@ class VideoSDKBaseHook(BaseHook):
             yield from pager.take(self.request("GET", path, params=pager.params()))
 
     async def _apaged(
-        self, path: str, params: Mapping[str, Any], pick: PagePicker = page_data, *, limit: int | None = None
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        pick: PagePicker = page_data,
+        *,
+        limit: int | None = None,
+        until: PageCheck | None = None,
     ) -> list[Any]:
-        """Return the items of every page of a paged GET (at most ``limit``), without blocking the loop."""
-        pager = _Pager(path, params, pick, limit)
+        """
+        Return the items of every page of a paged GET, without blocking the loop.
+
+        The walk ends early once ``limit`` items are in, or after a page ``until`` returns True for.
+        """
+        pager = _Pager(path, params, pick, limit, until)
         items: list[Any] = []
         while not pager.done:
             items.extend(pager.take(await self.arequest("GET", path, params=pager.params())))

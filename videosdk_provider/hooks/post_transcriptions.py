@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import cast
 
 from videosdk_provider.constants import DEFAULT_PER_PAGE
-from videosdk_provider.hooks.core import VideoSDKBaseHook
+from videosdk_provider.hooks.core import PageCheck, VideoSDKBaseHook
 from videosdk_provider.hooks.media import _media_query, _page_transcriptions
 from videosdk_provider.models.post_transcriptions import PostTranscription
 
@@ -29,11 +29,20 @@ class PostTranscriptionsHookMixin(VideoSDKBaseHook):
         return self._paged(_POST_TRANSCRIPTIONS, query, _page_transcriptions)
 
     async def aget_post_transcriptions(
-        self, *, room_id: str | None = None, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
+        self,
+        *,
+        room_id: str | None = None,
+        session_id: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        until: PageCheck | None = None,
     ) -> list[PostTranscription]:
-        """Every transcription :meth:`iter_post_transcriptions` lists, without blocking the event loop."""
+        """
+        Every transcription :meth:`iter_post_transcriptions` lists, without blocking the event loop.
+
+        :param until: Told each page of transcriptions in turn; True ends the listing after that page.
+        """
         query = _media_query(room_id, session_id, per_page, room_required=False)
-        return await self._apaged(_POST_TRANSCRIPTIONS, query, _page_transcriptions)
+        return await self._apaged(_POST_TRANSCRIPTIONS, query, _page_transcriptions, until=until)
 
     def get_post_transcription(self, transcription_id: str) -> PostTranscription:
         """Fetch one post-call transcription by its id."""

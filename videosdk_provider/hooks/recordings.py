@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from videosdk_provider.bodies.recordings import build_start_recording_body
 from videosdk_provider.constants import DEFAULT_PER_PAGE
-from videosdk_provider.hooks.core import Ambiguity, VideoSDKBaseHook
+from videosdk_provider.hooks.core import Ambiguity, PageCheck, VideoSDKBaseHook
 from videosdk_provider.hooks.media import _media_query, _send_stop, _stop_body
 from videosdk_provider.models.recordings import Recording
 from videosdk_provider.models.stops import StopResult
@@ -84,12 +84,20 @@ class RecordingsHookMixin(VideoSDKBaseHook):
         return self._paged("/v2/recordings", _media_query(room_id, session_id, per_page, room_required=True))
 
     async def aget_recordings(
-        self, *, room_id: str, session_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
+        self,
+        *,
+        room_id: str,
+        session_id: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        until: PageCheck | None = None,
     ) -> list[Recording]:
-        """Every recording :meth:`iter_recordings` lists, without blocking the event loop."""
-        return await self._apaged(
-            "/v2/recordings", _media_query(room_id, session_id, per_page, room_required=True)
-        )
+        """
+        Every recording :meth:`iter_recordings` lists, without blocking the event loop.
+
+        :param until: Told each page of recordings in turn; True ends the listing after that page.
+        """
+        query = _media_query(room_id, session_id, per_page, room_required=True)
+        return await self._apaged("/v2/recordings", query, until=until)
 
     def get_recording(self, recording_id: str) -> Recording:
         """Fetch one recording by its id."""

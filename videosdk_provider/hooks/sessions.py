@@ -14,7 +14,7 @@ from videosdk_provider.constants import (
     DEFAULT_PARTICIPANT_TOKEN_TTL,
     DEFAULT_PER_PAGE,
 )
-from videosdk_provider.hooks.core import VideoSDKBaseHook, page_data, sign_token
+from videosdk_provider.hooks.core import PageCheck, VideoSDKBaseHook, page_data, sign_token
 from videosdk_provider.models.sessions import SESSION_STATUSES, LatestSessions, Participant, Session
 
 
@@ -72,10 +72,19 @@ class SessionsHookMixin(VideoSDKBaseHook):
         return self._paged("/v2/sessions", _sessions_query(room_id, status, per_page))
 
     async def aget_sessions(
-        self, room_id: str, *, status: str | None = None, per_page: int = DEFAULT_PER_PAGE
+        self,
+        room_id: str,
+        *,
+        status: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        until: PageCheck | None = None,
     ) -> list[Session]:
-        """Every session of a room, as :meth:`iter_sessions` lists them, without blocking the event loop."""
-        return await self._apaged("/v2/sessions", _sessions_query(room_id, status, per_page))
+        """
+        Every session of a room, as :meth:`iter_sessions` lists them, without blocking the event loop.
+
+        :param until: Told each page of sessions in turn; True ends the listing after that page.
+        """
+        return await self._apaged("/v2/sessions", _sessions_query(room_id, status, per_page), until=until)
 
     def latest_sessions(self, room_id: str) -> LatestSessions:
         """

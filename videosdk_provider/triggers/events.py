@@ -4,62 +4,190 @@ Poll the VideoSDK API for events, for deployments whose API server VideoSDK cann
 :class:`VideoSDKEventTrigger` is an event trigger for an ``AssetWatcher``: attached to the asset of
 :func:`~videosdk_provider.webhooks.videosdk_event_asset`, it updates that asset once per new item
 with the same ``data`` a webhook would carry, so a DAG moves between webhooks and polling by
-changing only its asset's watcher. Each pollable event type is one entry of :data:`SOURCES`.
+changing only its asset's watcher. Each pollable event type is one entry of :data:`SOURCES`:
+``session-ended`` (ended sessions), ``recording-stopped`` (room recordings whose file is ready) and
+``transcription-completed`` (post-call transcriptions completed).
+
+A poll costs what happened since the last one, not the room's history: the API lists newest first,
+so a poll reads pages of :data:`PAGE_SIZE` items and stops at the first page holding an item it has
+already settled (the first poll reads one page: its starting point).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from airflow.sdk import AssetWatcher
 from airflow.sdk.exceptions import AirflowException
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from videosdk_provider.exceptions import TRANSIENT_ERRORS
+from videosdk_provider.models.recordings import FAILED, Recording, is_recording_ready
 
 if TYPE_CHECKING:
+    from videosdk_provider.hooks.core import PageCheck
     from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 DEFAULT_POLL_INTERVAL = 60.0
+#: Items asked for per page: one page is all a poll reads when little has happened.
+PAGE_SIZE = 10
 
-#: One new item: a key unique within its event type, and the event ``data``.
-Item = tuple[str, dict[str, Any]]
+#: Where an item stands: its event has happened, may still happen, or never will (it failed).
+Progress = Literal["happened", "waiting", "never"]
 
 
-async def _ended_sessions(hook: VideoSDKHook, room_id: str) -> list[Item]:
-    """List the ended sessions of a room as ``session-ended`` data."""
-    sessions = await hook.aget_sessions(room_id, status="ended")
-    return [
-        (
-            str(session["id"]),
-            {
-                "meetingId": room_id,
-                "roomId": room_id,
-                "sessionId": session["id"],
-                "start": session.get("start"),
-                "end": session.get("end"),
-            },
-        )
-        for session in sessions
-        if session.get("id")
-    ]
+def _key(item: Any) -> str | None:
+    """Return an item's id, unique within its event type (session, recording or transcription id)."""
+    key = item.get("id") if isinstance(item, dict) else None
+    return str(key) if key else None
+
+
+async def _ended_sessions(hook: VideoSDKHook, room_id: str, until: PageCheck) -> list[Any]:
+    return await hook.aget_sessions(room_id, status="ended", per_page=PAGE_SIZE, until=until)
+
+
+async def _recordings(hook: VideoSDKHook, room_id: str, until: PageCheck) -> list[Any]:
+    return await hook.aget_recordings(room_id=room_id, per_page=PAGE_SIZE, until=until)
+
+
+async def _post_transcriptions(hook: VideoSDKHook, room_id: str, until: PageCheck) -> list[Any]:
+    return await hook.aget_post_transcriptions(room_id=room_id, per_page=PAGE_SIZE, until=until)
+
+
+def _recording_progress(recording: dict[str, Any]) -> Progress:
+    if is_recording_ready(cast("Recording", recording)):
+        return "happened"
+    return "never" if recording.get("status") == FAILED else "waiting"
+
+
+def _transcription_progress(transcription: dict[str, Any]) -> Progress:
+    status = transcription.get("status")
+    return "happened" if status == "completed" else "never" if status == "failed" else "waiting"
+
+
+def _session_ended_data(room_id: str, session: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "meetingId": room_id,
+        "roomId": room_id,
+        "sessionId": session["id"],
+        "start": session.get("start"),
+        "end": session.get("end"),
+    }
+
+
+def _recording_stopped_data(room_id: str, recording: dict[str, Any]) -> dict[str, Any]:
+    file = recording["file"]
+    return {
+        "meetingId": room_id,
+        "roomId": room_id,
+        "sessionId": recording.get("sessionId"),
+        "recordingId": recording["id"],
+        "filePath": file.get("filePath"),
+        "fileUrl": file["fileUrl"],
+    }
+
+
+def _transcription_completed_data(room_id: str, transcription: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": transcription["id"],
+        "meetingId": room_id,
+        "roomId": room_id,
+        "sessionId": transcription.get("sessionId"),
+        "recordingId": transcription.get("recordingId"),
+        "status": transcription["status"],
+    }
 
 
 @dataclass(frozen=True)
 class Source:
-    """How to poll one event type: list a room's items that have happened, keyed and shaped as data."""
+    """
+    How to poll one event type.
 
-    items: Callable[[VideoSDKHook, str], Awaitable[list[Item]]]
+    ``items`` lists a room's items newest first, a page of :data:`PAGE_SIZE` at a time, until the
+    check it is given says stop; ``progress`` tells whether an item's event has happened; ``data``
+    shapes a happened item as the webhook's ``data``.
+    """
+
+    items: Callable[[VideoSDKHook, str, PageCheck], Awaitable[list[Any]]]
+    progress: Callable[[dict[str, Any]], Progress]
+    data: Callable[[str, dict[str, Any]], dict[str, Any]]
     description: str
 
 
 #: The event types a watcher can poll, and how.
 SOURCES: dict[str, Source] = {
-    "session-ended": Source(_ended_sessions, "sessions that ended"),
+    "session-ended": Source(
+        _ended_sessions, lambda session: "happened", _session_ended_data, "sessions that ended"
+    ),
+    "recording-stopped": Source(
+        _recordings, _recording_progress, _recording_stopped_data, "recordings ready"
+    ),
+    "transcription-completed": Source(
+        _post_transcriptions,
+        _transcription_progress,
+        _transcription_completed_data,
+        "post-call transcriptions completed",
+    ),
 }
+
+
+@dataclass
+class _Room:
+    """
+    What a watcher knows of one room: keys it has settled, and keys still waiting.
+
+    Settled: fired, failed, or already happened at the first poll. Waiting: seen before their event
+    happened (a recording still running, a transcription in progress); they fire once it does.
+    """
+
+    started: bool = False
+    settled: set[str] = field(default_factory=set)
+    waiting: set[str] = field(default_factory=set)
+
+
+class _Walk:
+    """
+    Where one poll of a room stops reading pages (newest first).
+
+    The first poll stops after one page. Later polls stop after the first page holding a settled
+    item, once every waiting item has been met: older items are all settled already.
+    """
+
+    def __init__(self, room: _Room) -> None:
+        self._room = room
+        self._met: set[str] = set()
+        self._reached_settled = False
+        self.stopped_early = False
+
+    def until(self, page: list[Any]) -> bool:
+        keys = {key for key in map(_key, page) if key is not None}
+        self._met |= keys & self._room.waiting
+        self._reached_settled = self._reached_settled or bool(keys & self._room.settled)
+        self.stopped_early = not self._room.started or (
+            self._reached_settled and self._met >= self._room.waiting
+        )
+        return self.stopped_early
+
+
+def _new_events(source: Source, room_id: str, room: _Room, items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Settle the items listed (newest first); return the data of those that happened, oldest first."""
+    events: list[dict[str, Any]] = []
+    for item in reversed(list(items)):
+        key = _key(item)
+        if key is None or key in room.settled:
+            continue
+        progress = source.progress(item)
+        if progress == "waiting":
+            room.waiting.add(key)
+            continue
+        room.waiting.discard(key)
+        room.settled.add(key)
+        if progress == "happened" and room.started:
+            events.append(source.data(room_id, item))
+    return events
 
 
 def _event(payload: dict[str, Any]) -> TriggerEvent:
@@ -70,9 +198,15 @@ class VideoSDKEventTrigger(BaseEventTrigger):
     """
     Poll the rooms given for new items of one event type; fire one event per new item, forever.
 
-    Items already there at the first poll are the starting point, not events: the trigger reports
-    what happens while it runs (as a webhook would). Failures that may heal (5xx, 429, no answer)
-    and refusals (an unknown room) are logged and polled again.
+    Items whose event already happened at the first poll are the starting point, not events: the
+    trigger reports what happens while it runs (as a webhook would). An item seen before its event
+    (a recording still running, a transcription in progress) is watched until it happens (one event)
+    or fails (none), even when newer items settle first; one that disappears from the listing is
+    dropped. Each poll reads newest first and stops at the first page holding an item already settled,
+    once every watched item has been met; the first poll reads one page, so an item not yet ready
+    beyond it is not watched. Every poll of one run reuses one HTTP client. Failures that may heal
+    (5xx, 429, no answer), refusals (an unknown room) and a connection not defined yet are logged and
+    polled again.
 
     :param event_type: A key of :data:`SOURCES`, such as ``"session-ended"``.
     :param room_ids: The rooms to poll (VideoSDK roomIds).
@@ -114,33 +248,39 @@ class VideoSDKEventTrigger(BaseEventTrigger):
 
         return VideoSDKHook(self.videosdk_conn_id)
 
-    async def _poll(self, hook: VideoSDKHook) -> list[Item] | None:
-        """Every room's items, or None when a room could not be read this time."""
+    async def _poll(self, hook: VideoSDKHook, room_id: str, room: _Room) -> list[dict[str, Any]]:
+        """One room's new events; none when the room could not be read this time (its state is kept)."""
         source = SOURCES[self.event_type]
-        found: list[Item] = []
-        for room_id in self.room_ids:
-            try:
-                found.extend(await source.items(hook, room_id))
-            except (*TRANSIENT_ERRORS, AirflowException) as error:
-                self.log.warning(
-                    "Polling %s of VideoSDK room %s failed: %s", source.description, room_id, error
-                )
-                return None
-        return found
+        walk = _Walk(room)
+        try:
+            items = await source.items(hook, room_id, walk.until)
+        except (*TRANSIENT_ERRORS, AirflowException) as error:
+            self.log.warning("Polling %s of VideoSDK room %s failed: %s", source.description, room_id, error)
+            return []
+        events = _new_events(source, room_id, room, items)
+        if not walk.stopped_early:  # the whole listing was read: a waiting item not in it is gone
+            room.waiting &= {key for key in map(_key, items) if key is not None}
+        room.started = True
+        return events
+
+    async def _watch(self, hook: VideoSDKHook, rooms: dict[str, _Room]) -> AsyncIterator[dict[str, Any]]:
+        while True:
+            for room_id, room in rooms.items():
+                for data in await self._poll(hook, room_id, room):
+                    yield data
+            await asyncio.sleep(self.poll_interval)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         hook = await asyncio.to_thread(self._hook)
-        seen: set[str] | None = None
+        rooms = {room_id: _Room() for room_id in self.room_ids}
         while True:
-            items = await self._poll(hook)
-            if items is not None:
-                if seen is None:
-                    seen = {key for key, _ in items}
-                for key, data in items:
-                    if key not in seen:
-                        seen.add(key)
+            try:
+                async with hook.async_client():
+                    async for data in self._watch(hook, rooms):
                         yield _event(data)
-            await asyncio.sleep(self.poll_interval)
+            except AirflowException as error:  # the connection is missing or incomplete: it may be set later
+                self.log.warning("VideoSDK connection %r cannot be used: %s", self.videosdk_conn_id, error)
+                await asyncio.sleep(self.poll_interval)
 
 
 def videosdk_event_watcher(
@@ -151,10 +291,11 @@ def videosdk_event_watcher(
     videosdk_conn_id: str = "videosdk_default",
 ) -> AssetWatcher:
     """
-    Return an asset watcher that polls ``room_ids`` for ``event_type``.
+    Return an asset watcher that polls ``room_ids`` for ``event_type`` (a key of :data:`SOURCES`).
 
-    ``videosdk_event_asset("session-ended", watchers=[videosdk_event_watcher("session-ended",
-    ["abcd-efgh-ijkl"])])`` runs the DAG once per session that ends in that room, no webhook needed.
+    ``videosdk_event_asset("recording-stopped", watchers=[videosdk_event_watcher("recording-stopped",
+    ["abcd-efgh-ijkl"])])`` runs the DAG once per recording of that room whose file becomes ready, no
+    webhook needed.
     """
     trigger = VideoSDKEventTrigger(
         event_type=event_type,

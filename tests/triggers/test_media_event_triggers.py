@@ -1,0 +1,202 @@
+"""The polling watcher on recordings ready and post-call transcriptions completed: webhook data, once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from watcher_kit import Collect, trigger_for
+
+from videosdk_provider.emulator import VideoSDKEmulator
+from videosdk_provider.hooks.videosdk import VideoSDKHook
+from videosdk_provider.triggers.events import PAGE_SIZE
+
+
+def newest_recording_id(hook: VideoSDKHook, room_id: str) -> str:
+    return str(next(hook.iter_recordings(room_id=room_id))["id"])
+
+
+def transcriptions_done(hook: VideoSDKHook, room_id: str) -> Callable[[], bool]:
+    def done() -> bool:
+        statuses = [item.get("status") for item in hook.iter_post_transcriptions(room_id=room_id)]
+        return bool(statuses) and "in-progress" not in statuses
+
+    return done
+
+
+# recording-stopped
+
+
+def test_a_recording_that_stops_fires_one_event_with_the_webhooks_data(
+    collect: Collect,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+    webhook_sink: Any,
+) -> None:
+    room_id = make_room(webhook={"endPoint": webhook_sink.url, "events": ["recording-stopped"]})
+
+    [payload] = collect(trigger_for("recording-stopped", room_id), 1, lambda: record(room_id))
+    assert videosdk_emulator.webhooks.wait_idle()
+    [(webhook_body, _)] = webhook_sink.received
+    assert payload == json.loads(webhook_body)["data"]
+    assert payload["fileUrl"]
+    assert payload["filePath"]
+
+
+def test_recordings_ready_before_the_watcher_started_are_not_events(
+    collect: Collect, hook: VideoSDKHook, make_room: Callable[..., str], record: Callable[..., None]
+) -> None:
+    room_id = make_room()
+    record(room_id)
+    old = newest_recording_id(hook, room_id)
+
+    [payload] = collect(trigger_for("recording-stopped", room_id), 1, lambda: record(room_id))
+    assert payload["recordingId"] not in (None, old)
+
+
+def test_a_recording_running_when_the_watcher_starts_fires_once_its_file_is_ready(
+    collect: Collect,
+    hook: VideoSDKHook,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+) -> None:
+    room_id = make_room()
+    record(room_id, stop=False)
+    running = newest_recording_id(hook, room_id)
+
+    [payload] = collect(
+        trigger_for("recording-stopped", room_id), 1, lambda: videosdk_emulator.end_session(room_id)
+    )
+    assert payload["recordingId"] == running
+    assert payload["fileUrl"]
+
+
+def test_a_failed_recording_is_not_an_event(
+    collect: Collect,
+    hook: VideoSDKHook,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+) -> None:
+    room_id = make_room()
+
+    def fail_then_succeed() -> None:
+        videosdk_emulator.fail_next_recording()
+        record(room_id)
+        record(room_id)
+
+    [payload] = collect(trigger_for("recording-stopped", room_id), 1, fail_then_succeed)
+    good, failed = hook.iter_recordings(room_id=room_id)
+    assert failed["status"] == "failed"
+    assert payload["recordingId"] == good["id"]
+
+
+# transcription-completed
+
+
+def test_a_transcription_that_completes_fires_one_event_with_the_webhooks_data(
+    collect: Collect,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+    webhook_sink: Any,
+) -> None:
+    room_id = make_room(webhook={"endPoint": webhook_sink.url, "events": ["transcription-completed"]})
+
+    [payload] = collect(
+        trigger_for("transcription-completed", room_id), 1, lambda: record(room_id, transcribe=True)
+    )
+    assert videosdk_emulator.webhooks.wait_idle()
+    [(webhook_body, _)] = webhook_sink.received
+    assert payload == json.loads(webhook_body)["data"]
+    assert payload["id"]
+    assert payload["status"] == "completed"
+
+
+def test_transcriptions_completed_before_the_watcher_started_are_not_events(
+    collect: Collect,
+    hook: VideoSDKHook,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+    wait_until: Callable[[Callable[[], bool]], bool],
+) -> None:
+    room_id = make_room()
+    record(room_id, transcribe=True)
+    assert wait_until(transcriptions_done(hook, room_id))
+    [old] = hook.iter_post_transcriptions(room_id=room_id)
+
+    [payload] = collect(
+        trigger_for("transcription-completed", room_id), 1, lambda: record(room_id, transcribe=True)
+    )
+    assert payload["id"] != old["id"]
+
+
+def test_a_transcription_that_completes_after_a_newer_one_fires_too(
+    collect: Collect,
+    hook: VideoSDKHook,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+) -> None:
+    room_id = make_room()
+    recordings: list[str] = []
+
+    def slow_then_fast() -> None:
+        videosdk_emulator.transcription_delay = 1.5
+        record(room_id, transcribe=True)
+        recordings.append(newest_recording_id(hook, room_id))
+        videosdk_emulator.transcription_delay = 0
+        record(room_id, transcribe=True)
+        recordings.append(newest_recording_id(hook, room_id))
+
+    payloads = collect(trigger_for("transcription-completed", room_id), 2, slow_then_fast)
+    slow, fast = recordings
+    assert [payload["recordingId"] for payload in payloads] == [fast, slow]
+
+
+def test_a_transcription_still_in_progress_beyond_the_first_page_fires_when_it_completes(
+    collect: Collect,
+    hook: VideoSDKHook,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+) -> None:
+    room_id = make_room()
+    recordings: list[str] = []
+
+    def slow_then_a_page_of_fast_ones() -> None:
+        videosdk_emulator.transcription_delay = 4.0
+        record(room_id, transcribe=True)
+        recordings.append(newest_recording_id(hook, room_id))
+        videosdk_emulator.transcription_delay = 0
+        for _ in range(PAGE_SIZE + 1):
+            record(room_id, transcribe=True)
+
+    payloads = collect(
+        trigger_for("transcription-completed", room_id), PAGE_SIZE + 2, slow_then_a_page_of_fast_ones
+    )
+    [slow] = recordings
+    assert [payload["recordingId"] for payload in payloads].index(slow) == PAGE_SIZE + 1
+
+
+def test_a_failed_transcription_is_not_an_event(
+    collect: Collect,
+    hook: VideoSDKHook,
+    videosdk_emulator: VideoSDKEmulator,
+    make_room: Callable[..., str],
+    record: Callable[..., None],
+) -> None:
+    room_id = make_room()
+
+    def fail_then_succeed() -> None:
+        videosdk_emulator.fail_next_transcription()
+        record(room_id, transcribe=True)
+        record(room_id, transcribe=True)
+
+    [payload] = collect(trigger_for("transcription-completed", room_id), 1, fail_then_succeed)
+    good, failed = hook.iter_post_transcriptions(room_id=room_id)
+    assert failed["status"] == "failed"
+    assert payload["id"] == good["id"]
