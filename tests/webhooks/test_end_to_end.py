@@ -5,16 +5,22 @@ Webhooks end to end through real Airflow processes, not ``dag.test()``.
 ``airflow dag-processor`` run on loopback with SQLite; the emulator delivers signed webhooks to the
 API server.
 
-A DAG run creates a room that subscribes the receiver; the emulator holds a session and, per
-recording, publishes ``recording-stopped`` on its event bus (as its recording resource will); the
-example DAG scheduled on that event's asset must run once per recording with the recording's data.
-Then a tampered body, a wrong signature, a replayed delivery and an oversized body: 401, 401, one
-event, 413, and no extra run. Slow (the processes take a minute to start): marked ``e2e``, run with
-``pytest -m e2e``.
+A DAG run creates a room that subscribes the receiver; the emulator holds a session in it and
+records it three times, started and stopped through the hook: each stop makes the emulator's
+recording resource send a signed ``recording-stopped`` with a real file it serves. The archive
+example scheduled on that event's asset must run once per recording, and each recording must be
+archived under ``$AIRFLOW_HOME/videosdk-archive`` with a SHA-256 matching the served bytes. Then a
+tampered body, a wrong signature, a replayed delivery and an oversized body: 401, 401, one event,
+413, and no extra run; and one body sent at once to both API server workers: one event, one run.
+
+When the module is done it prints its figures (deliveries sent, events recorded, DAG runs, bad
+deliveries refused, time taken). Slow (the processes take a minute to start): marked ``e2e``,
+deselected from the normal run; ``scripts/webhook-e2e.sh`` runs it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -25,7 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +43,7 @@ import requests
 from webhook_kit import new_key_pair
 
 from videosdk_provider.emulator import VideoSDKEmulator
+from videosdk_provider.hooks.videosdk import VideoSDKHook
 from videosdk_provider.webhooks import SIGNATURE_HEADER
 
 pytestmark = pytest.mark.e2e
@@ -46,10 +55,15 @@ DAG_FILES = (
 )
 ARCHIVE_DAG = "example_videosdk_archive_recordings"
 ROOM_DAG = "videosdk_webhook_room"
+ASSET_URI = "videosdk://events/recording-stopped"
 MAX_BODY = 65536
 START_TIMEOUT = 240.0
 RUN_TIMEOUT = 120.0
 RECORDINGS = 3
+#: Bytes of each recording file the emulator serves: several chunks of a streamed download.
+RECORDING_BYTES = 3 * (1 << 20) + 7
+#: Copies of one body sent at once, spread over the API server's two workers.
+BURST = 8
 
 
 def _free_port() -> int:
@@ -76,12 +90,45 @@ class Deployment:
     url: str
     home: Path
     emulator: VideoSDKEmulator
+    hook: VideoSDKHook
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     token: str = ""
+    started: float = field(default_factory=time.monotonic)
+    #: Seconds from the start until the API server answered and the DAGs were parsed.
+    ready_after: float = 0.0
+    #: The statuses answered to the deliveries the tests sent themselves (not through the emulator).
+    direct: list[int] = field(default_factory=list)
 
     @property
     def receiver_url(self) -> str:
         return f"{self.url}/videosdk/webhooks"
+
+    def deliver(self, body: bytes, signature: str, **kwargs: Any) -> requests.Response:
+        """POST a delivery to the receiver as VideoSDK does (counted in the figures)."""
+        headers = {SIGNATURE_HEADER: signature, **kwargs.pop("headers", {})}
+        kwargs.setdefault("timeout", 30)
+        answer = requests.post(self.receiver_url, data=body, headers=headers, **kwargs)
+        self.direct.append(answer.status_code)
+        return answer
+
+    def figures(self) -> str:
+        """Summarise what the run did: deliveries, events, runs, refusals, time."""
+        emulated = self.emulator.webhooks.deliveries
+        statuses = Counter(
+            [a.status or 0 for d in emulated for a in d.attempts] + self.direct
+        )  # 0: no answer
+        refused = {status: count for status, count in sorted(statuses.items()) if status in (401, 413, 429)}
+        runs = Counter(run["state"] for run in self.runs(ARCHIVE_DAG))
+        archived = sum(1 for _ in (self.home / "videosdk-archive").rglob("*.mp4"))
+        return (
+            f"webhooks e2e figures: {sum(statuses.values())} POSTs to the receiver "
+            f"({sum(len(d.attempts) for d in emulated)} by the emulator for {len(emulated)} deliveries, "
+            f"retries included; {len(self.direct)} by the tests), answered {dict(sorted(statuses.items()))}; "
+            f"{len(self.asset_events(ASSET_URI))} asset events recorded; archive DAG runs {dict(runs)}; "
+            f"{archived} recordings archived with checksums; {sum(refused.values())} refusals of bad "
+            f"deliveries {refused}; ready after {self.ready_after:.0f} s, "
+            f"{time.monotonic() - self.started:.0f} s in all"
+        )
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         answer = requests.request(
@@ -173,10 +220,18 @@ def deployment() -> Iterator[Deployment]:
     home = Path(tempfile.mkdtemp(prefix="videosdk-webhooks-e2e-"))
     port = _free_port()
     airflow = [sys.executable, "-m", "airflow"]
-    with VideoSDKEmulator(webhook_retries=2, webhook_retry_delay=0.5) as emulator:
+    started = time.monotonic()
+    with (
+        VideoSDKEmulator(webhook_retries=2, webhook_retry_delay=0.5) as emulator,
+        pytest.MonkeyPatch.context() as monkeypatch,
+    ):
+        emulator.recording_file_size = RECORDING_BYTES
         env = _env(home, port, emulator)
+        monkeypatch.setenv("AIRFLOW_CONN_VIDEOSDK_DEFAULT", env["AIRFLOW_CONN_VIDEOSDK_DEFAULT"])
         subprocess.run([*airflow, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
-        deployment = Deployment(url=f"http://127.0.0.1:{port}", home=home, emulator=emulator)
+        deployment = Deployment(
+            url=f"http://127.0.0.1:{port}", home=home, emulator=emulator, hook=VideoSDKHook(), started=started
+        )
         commands = {
             "api-server": ["api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
             "dag-processor": ["dag-processor"],
@@ -212,7 +267,9 @@ def deployment() -> Iterator[Deployment]:
                 return {ARCHIVE_DAG, ROOM_DAG} <= {dag["dag_id"] for dag in dags}
 
             wait_for(dags_parsed, "the DAGs to be parsed", START_TIMEOUT)
+            deployment.ready_after = time.monotonic() - started
             yield deployment
+            print(f"\n{deployment.figures()}")
         finally:
             for process in deployment.processes.values():
                 _stop(process)
@@ -234,94 +291,82 @@ def room_id(deployment: Deployment) -> str:
     return room
 
 
-def _record(deployment: Deployment, room_id: str, session_id: str, number: int) -> dict[str, Any]:
-    """Publish one recording's ``recording-stopped`` (the emulator's recording resource will do this)."""
-    data = {
-        "meetingId": room_id,
-        "roomId": room_id,
-        "sessionId": session_id,
-        "filePath": f"recordings/{room_id}/recording-{number}.mp4",
-        "fileUrl": f"{deployment.emulator.url}/files/recording-{number}.mp4",
-    }
-    deployment.emulator.events.publish("recording-stopped", data, room_id=room_id)
-    return data
+def _archived(deployment: Deployment, recording: dict[str, Any]) -> Path:
+    """Where the archive DAG copies a recording: ``$AIRFLOW_HOME/videosdk-archive/<session>/...``."""
+    name = recording["file"]["filePath"].rsplit("/", 1)[1]
+    return (
+        deployment.home / "videosdk-archive" / recording["sessionId"] / "recordings" / recording["id"] / name
+    )
 
 
-def test_each_recording_runs_the_archive_dag_once_with_its_data(deployment: Deployment, room_id: str) -> None:
-    emulator = deployment.emulator
-    session = emulator.start_session(room_id)
-    emulator.join(room_id, "p-1", "Ada")
-    published = []
+def test_each_real_recording_runs_the_archive_dag_once_and_archives_its_file(
+    deployment: Deployment, room_id: str
+) -> None:
+    emulator, hook = deployment.emulator, deployment.hook
+    session = emulator.join(room_id, "p-1", "Ada")
     for number in range(1, RECORDINGS + 1):
-        published.append(_record(deployment, room_id, session["id"], number))
+        hook.start_recording(room_id)
+        hook.stop_recording(room_id)  # the emulator's recording resource sends recording-stopped
         wait_for(lambda n=number: len(deployment.finished_runs(ARCHIVE_DAG)) == n, f"archive run {number}")
     emulator.leave(room_id, "p-1")
     emulator.end_session(room_id)
     assert emulator.webhooks.wait_idle(30)
 
-    runs = deployment.runs(ARCHIVE_DAG)
-    assert [run["state"] for run in runs] == ["success"] * RECORDINGS
-    archived = [
-        item for run in runs for item in deployment.xcom(ARCHIVE_DAG, run["dag_run_id"], "archive_recordings")
-    ]
-    assert archived == [
-        {"roomId": room_id, "sessionId": data["sessionId"], "filePath": data["filePath"]}
-        for data in published
-    ]
     deliveries = emulator.webhooks.deliveries
     assert all(delivery.delivered and delivery.status in (200, 202) for delivery in deliveries)
     by_type = sorted(delivery.event_type for delivery in deliveries)
     assert by_type == ["recording-stopped"] * RECORDINGS + ["session-ended", "session-started"]
-    events = deployment.asset_events("videosdk://events/recording-stopped")
-    assert [event["extra"] for event in events] == published
-    print(
-        f"\nwebhooks e2e: {len(deliveries)} signed deliveries ({RECORDINGS} recording-stopped, 2 session "
-        f"events accepted unwatched), {len(events)} asset events, {len(runs)} archive runs, all success"
-    )
+    sent = [json.loads(d.body)["data"] for d in deliveries if d.event_type == "recording-stopped"]
+    events = deployment.asset_events(ASSET_URI)
+    assert [event["extra"] for event in events] == sent
+
+    runs = deployment.runs(ARCHIVE_DAG)
+    assert [run["state"] for run in runs] == ["success"] * RECORDINGS
+    for run in runs:
+        assert deployment.xcom(ARCHIVE_DAG, run["dag_run_id"], "ready_sessions") == [
+            {"session_id": session["id"], "room_id": room_id}
+        ]
+    recordings = list(hook.iter_recordings(room_id=room_id, session_id=session["id"]))
+    assert sorted(r["id"] for r in recordings) == sorted(data["recordingId"] for data in sent)
+    for recording in recordings:
+        copy = _archived(deployment, recording)
+        served = requests.get(recording["file"]["fileUrl"], timeout=60).content
+        assert len(served) == RECORDING_BYTES
+        digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+        assert digest == hashlib.sha256(served).hexdigest()
+        assert copy.with_name(copy.name + ".sha256").read_text() == f"{digest}  {copy.name}\n"
 
 
 def test_tampered_wrong_replayed_and_oversized_deliveries_start_no_run(
     deployment: Deployment, room_id: str
 ) -> None:
     emulator = deployment.emulator
-    test_runs_before = len(deployment.runs(ARCHIVE_DAG))
-    events_before = len(deployment.asset_events("videosdk://events/recording-stopped"))
+    runs_before = len(deployment.runs(ARCHIVE_DAG))
+    events_before = len(deployment.asset_events(ASSET_URI))
     [original, *_] = [d for d in emulator.webhooks.deliveries if d.event_type == "recording-stopped"]
 
     tampered = emulator.webhooks.send_tampered(original)
     replayed = emulator.webhooks.replay(original)
     assert emulator.webhooks.wait_idle(30)
-    body = original.body.replace(b"recording-1", b"recording-9")
-    wrong = requests.post(
-        deployment.receiver_url, data=body, headers={SIGNATURE_HEADER: new_key_pair().sign(body)}, timeout=30
-    )
+    envelope = json.loads(original.body)
+    forged = json.dumps({**envelope, "data": {**envelope["data"], "sessionId": "forged"}}).encode()
+    wrong = deployment.deliver(forged, new_key_pair().sign(forged))
     oversized_body = json.dumps({"webhookType": "recording-stopped", "data": {"x": "y" * MAX_BODY}}).encode()
-    oversized = requests.post(
-        deployment.receiver_url,
-        data=oversized_body,
-        headers={SIGNATURE_HEADER: emulator.webhooks.signer.sign(oversized_body)},
-        timeout=30,
-    )
+    oversized = deployment.deliver(oversized_body, emulator.webhooks.signer.sign(oversized_body))
     statuses = [tampered.attempts[0].status, wrong.status_code, replayed.status, oversized.status_code]
     assert statuses == [401, 401, 200, 413]
+    assert len(replayed.attempts) == 1  # answered 200 at once: a duplicate, not an error
     assert len(tampered.attempts) == 1 + emulator.webhooks.retries  # a 401 is a failure: VideoSDK retries it
     time.sleep(10)  # long enough for the scheduler to have queued a run, had any event been recorded
-    assert len(deployment.asset_events("videosdk://events/recording-stopped")) == events_before
-    assert len(deployment.runs(ARCHIVE_DAG)) == test_runs_before
-    print(
-        f"\nwebhooks e2e: tampered {statuses[0]}, wrong signature {statuses[1]}, replay {statuses[2]} "
-        f"(duplicate), oversized {statuses[3]}; asset events {events_before} -> {events_before}, "
-        f"runs {test_runs_before} -> {test_runs_before}"
-    )
+    assert len(deployment.asset_events(ASSET_URI)) == events_before
+    assert len(deployment.runs(ARCHIVE_DAG)) == runs_before
 
 
 def test_one_body_sent_at_once_to_every_worker_records_one_event_and_one_run(
     deployment: Deployment, room_id: str
 ) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     runs_before = len(deployment.runs(ARCHIVE_DAG))
-    events_before = len(deployment.asset_events("videosdk://events/recording-stopped"))
+    events_before = len(deployment.asset_events(ASSET_URI))
     data = {
         "meetingId": room_id,
         "roomId": room_id,
@@ -329,22 +374,20 @@ def test_one_body_sent_at_once_to_every_worker_records_one_event_and_one_run(
         "filePath": "recordings/burst.mp4",
     }
     body = json.dumps({"webhookType": "recording-stopped", "data": data}).encode()
-    headers = {SIGNATURE_HEADER: deployment.emulator.webhooks.signer.sign(body), "Connection": "close"}
+    signature = deployment.emulator.webhooks.signer.sign(body)
 
     def deliver(_: int) -> tuple[int, str]:
-        answer = requests.post(deployment.receiver_url, data=body, headers=headers, timeout=60)
+        answer = deployment.deliver(body, signature, timeout=60, headers={"Connection": "close"})
         return answer.status_code, answer.json().get("status", "") if answer.content else ""
 
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(deliver, range(8)))
+    with ThreadPoolExecutor(BURST) as pool:
+        answers = list(pool.map(deliver, range(BURST)))
     recorded = [answer for answer in answers if answer == (200, "recorded")]
     assert len(recorded) == 1, answers
     assert all(answer in ((200, "recorded"), (200, "duplicate")) for answer in answers), answers
     wait_for(lambda: len(deployment.finished_runs(ARCHIVE_DAG)) == runs_before + 1, "the burst's archive run")
     time.sleep(10)  # and no second run after it
-    assert len(deployment.runs(ARCHIVE_DAG)) == runs_before + 1
-    assert len(deployment.asset_events("videosdk://events/recording-stopped")) == events_before + 1
-    print(
-        f"\nwebhooks e2e: 8 concurrent copies of one body over 2 API server workers: "
-        f"{len(recorded)} recorded, {len(answers) - len(recorded)} duplicates, 1 asset event, 1 run"
-    )
+    runs = deployment.runs(ARCHIVE_DAG)
+    assert len(runs) == runs_before + 1
+    assert runs[-1]["state"] == "success"  # a session without recordings: nothing to copy
+    assert len(deployment.asset_events(ASSET_URI)) == events_before + 1
