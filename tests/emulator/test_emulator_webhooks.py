@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -214,3 +215,85 @@ def test_reset_gives_up_the_deliveries_of_the_previous_test(emu: VideoSDKEmulato
         emu.events.publish("session-started", {}, room_id="r", webhook_url=refused_url)
     emu.reset()
     assert emu.webhooks.wait_idle(timeout=3.0)
+
+
+def _wait_for_event(emu: VideoSDKEmulator, sink: Sink, event_type: str, timeout: float = 10.0) -> None:
+    """Wait until the sink got ``event_type`` (the emulator publishes it later) and every delivery is done."""
+    deadline = time.monotonic() + timeout
+    while event_type not in sink.event_types():
+        assert time.monotonic() < deadline, f"no {event_type} delivered; got {sink.event_types()}"
+        time.sleep(0.02)
+    assert emu.webhooks.wait_idle()
+
+
+def _signed(emu: VideoSDKEmulator, sink: Sink, event_type: str) -> dict[str, Any]:
+    """Return the data of the one ``event_type`` delivery the sink got, checking its signature."""
+    [(body, signature)] = [(b, s) for b, s in sink.received if parse_event(b).event_type == event_type]
+    assert verify_signature(body, signature, emu.webhooks.signer.public_pem)
+    return dict(parse_event(body).data)
+
+
+def test_a_real_recording_stop_delivers_a_signed_recording_stopped_with_its_file(
+    emu: VideoSDKEmulator, api: requests.Session, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    room_id = room_with_webhook(sink.url, ["recording-stopped"])
+    session = emu.join(room_id, "ada", "Ada")
+    api.post("/v2/recordings/start", json={"roomId": room_id})
+    api.post("/v2/recordings/end", json={"roomId": room_id})
+    assert emu.webhooks.wait_idle()
+    assert sink.event_types() == ["recording-stopped"]
+    data = _signed(emu, sink, "recording-stopped")
+    assert (data["meetingId"], data["sessionId"]) == (room_id, session["id"])
+    served = requests.get(data["fileUrl"], timeout=10)
+    assert (served.status_code, len(served.content)) == (200, emu.recording_file_size)
+
+
+def test_a_real_hls_start_delivers_signed_hls_started_to_the_room_endpoint(
+    emu: VideoSDKEmulator, api: requests.Session, sink: Sink, room_with_webhook: Callable[..., str]
+) -> None:
+    room_id = room_with_webhook(sink.url, ["hls-started"])
+    session = emu.start_session(room_id)
+    hls = api.post("/v2/hls/start", json={"roomId": room_id}).json()
+    assert emu.webhooks.wait_idle()
+    assert sink.event_types() == ["hls-started"]
+    assert _signed(emu, sink, "hls-started") == {
+        "meetingId": room_id,
+        "roomId": room_id,
+        "sessionId": session["id"],
+        "id": hls["id"],
+        "playbackHlsUrl": hls["playbackHlsUrl"],
+        "livestreamUrl": hls["livestreamUrl"],
+    }
+
+
+def test_a_post_call_transcription_delivers_signed_transcription_completed_to_the_call_webhook_url(
+    emu: VideoSDKEmulator, api: requests.Session, sink: Sink
+) -> None:
+    room_id = api.post("/v2/rooms", json={}).json()["roomId"]  # no room subscription: the per-call URL only
+    emu.join(room_id, "ada", "Ada")
+    start = {"roomId": room_id, "webhookUrl": sink.url, "transcription": {"enabled": True}}
+    api.post("/v2/recordings/start", json=start)
+    api.post("/v2/recordings/end", json={"roomId": room_id})
+    _wait_for_event(emu, sink, "transcription-completed")
+    [transcription] = api.get("/ai/v1/post-transcriptions", params={"roomId": room_id}).json()[
+        "transcriptions"
+    ]
+    data = _signed(emu, sink, "transcription-completed")
+    assert (data["id"], data["roomId"], data["status"]) == (transcription["id"], room_id, "completed")
+    assert [delivery.url for delivery in emu.webhooks.deliveries] == [sink.url] * len(sink.received)
+
+
+def test_a_post_call_transcription_of_an_auto_started_recording_reaches_the_room_endpoint(
+    emu: VideoSDKEmulator, api: requests.Session, sink: Sink
+) -> None:
+    body = {
+        "webhook": {"endPoint": sink.url, "events": ["transcription-completed"]},
+        "autoStartConfig": {"recording": {"transcription": {"enabled": True}}},
+    }
+    room_id = api.post("/v2/rooms", json=body).json()["roomId"]
+    session = emu.start_session(room_id)
+    emu.end_session(room_id)
+    _wait_for_event(emu, sink, "transcription-completed")
+    assert sink.event_types() == ["transcription-completed"]
+    data = _signed(emu, sink, "transcription-completed")
+    assert (data["meetingId"], data["sessionId"], data["status"]) == (room_id, session["id"], "completed")
