@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import pytest
 from webhook_kit import KeyPair, envelope
 
+from videosdk_provider.emulator import VideoSDKEmulator
+from videosdk_provider.exceptions import VideoSDKServerError
+from videosdk_provider.hooks.videosdk import VideoSDKHook
 from videosdk_provider.webhooks import PublicKeyCache, verify_signature
+from videosdk_provider.webhooks.signature import PublicKeyUnavailableError
 
 BODY = envelope("session-ended", end="2026-01-01T10:00:00.000Z")
+PUBLIC_KEY_PATH = "/v2/public/rsa-public-key"
 
 
 def test_a_signature_over_the_raw_body_verifies(videosdk_keys: KeyPair) -> None:
@@ -149,3 +155,37 @@ def test_a_failed_fetch_propagates_so_the_receiver_can_answer_try_later(videosdk
 
     with pytest.raises(ConnectionError):
         PublicKeyCache(unreachable).verify(BODY, videosdk_keys.sign(BODY))
+
+
+def test_checks_during_a_key_outage_fetch_at_most_once_a_minute(
+    set_connection: Callable[..., str], videosdk_emulator: VideoSDKEmulator
+) -> None:
+    conn_id = set_connection(
+        "videosdk_no_retries",
+        login=videosdk_emulator.api_key,
+        password=videosdk_emulator.secret,
+        host=videosdk_emulator.url,
+        extra={"max_retries": 0},
+    )
+    videosdk_emulator.fail_next(503, times=2, path=PUBLIC_KEY_PATH)
+    clock = FakeClock()
+    cache = PublicKeyCache(VideoSDKHook(conn_id).get_webhook_public_key, clock=clock)
+    signature = videosdk_emulator.webhooks.signer.sign(BODY)
+
+    def key_requests() -> int:
+        return len(videosdk_emulator.requests_to("GET", PUBLIC_KEY_PATH))
+
+    with pytest.raises(VideoSDKServerError):
+        cache.verify(BODY, signature)
+    for _ in range(30):  # forged or genuine, every delivery in the next minute fails without a fetch
+        clock.now += 1
+        with pytest.raises(PublicKeyUnavailableError, match="the next try is in"):
+            cache.verify(BODY, signature)
+    assert key_requests() == 1
+    clock.now += 30
+    with pytest.raises(VideoSDKServerError):
+        cache.verify(BODY, signature)
+    assert key_requests() == 2
+    clock.now += 60  # the API is back
+    assert cache.verify(BODY, signature) is True
+    assert key_requests() == 3

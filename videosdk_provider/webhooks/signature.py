@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -48,6 +49,10 @@ def verify_signature(raw_body: bytes, signature: str, public_key_pem: str | byte
     return True
 
 
+class PublicKeyUnavailableError(RuntimeError):
+    """No public key is held: the last fetch failed, and the next one is not due yet."""
+
+
 class PublicKeyCache:
     """
     VideoSDK's webhook public key, fetched once per process and refreshed when a check fails.
@@ -55,7 +60,9 @@ class PublicKeyCache:
     A pinned key is used as it is and never fetched. Otherwise ``fetch`` (the hook's
     ``get_webhook_public_key``) runs on the first check, and again after a failed check, but at most
     once every ``refresh_interval`` seconds: a rotated key is picked up within a minute, while
-    forged deliveries cost at most one API call a minute.
+    forged deliveries cost at most one API call a minute. Failed fetches count too: while no key
+    is held, a check raises ``fetch``'s error, then :class:`PublicKeyUnavailableError` until the
+    next fetch is due, so deliveries during an API outage cost at most one API call a minute.
 
     :param fetch: Returns the PEM public key; may raise (the caller answers "try again later").
     :param pinned: A PEM key to use instead of fetching.
@@ -77,7 +84,7 @@ class PublicKeyCache:
         self._fetch_count = 0
         self._key = pinned or None
         self._pinned = bool(pinned)
-        self._fetched_at: float | None = None
+        self._fetched_at = -math.inf  # never: the first check fetches
         self._refresh_interval = refresh_interval
         self._clock = clock
         self._lock = threading.Lock()
@@ -88,16 +95,26 @@ class PublicKeyCache:
         return self._fetch_count
 
     def _refresh(self, *, only_if_due: bool) -> str | None:
-        """Fetch the key (once per interval when ``only_if_due``); return it, or None if not due."""
+        """
+        Return the key, fetched when a fetch is due; None when ``only_if_due`` and none is due.
+
+        A fetch is due at the first call, then ``refresh_interval`` after the last one, failed or
+        not; with no key held and none due, :class:`PublicKeyUnavailableError` is raised.
+        """
         if self._fetch is None:
             return None
         with self._lock:
             now = self._clock()
-            due = self._fetched_at is None or now - self._fetched_at >= self._refresh_interval
-            if only_if_due and not due:
-                return None
-            if self._key is not None and not due:
-                return self._key  # another thread fetched it while this one waited for the lock
+            due = now - self._fetched_at >= self._refresh_interval
+            if not due:
+                if only_if_due:
+                    return None
+                if self._key is not None:
+                    return self._key  # another thread fetched it while this one waited for the lock
+                wait = self._refresh_interval - (now - self._fetched_at)
+                raise PublicKeyUnavailableError(
+                    f"fetching VideoSDK's public key failed; the next try is in {wait:.0f} s"
+                )
             self._fetched_at = now
             self._key = self._fetch()
             self._fetch_count += 1
