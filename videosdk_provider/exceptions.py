@@ -1,9 +1,11 @@
 """
 Exceptions raised by the VideoSDK provider.
 
-Two families: :class:`InvalidRequestError` for a request refused on this side before anything is
-sent, and :class:`VideoSDKError` for a call that failed at or on the way to the API. Their text
-always carries the field path or the HTTP status and the server's message, never a token or secret.
+Three families: :class:`InvalidRequestError` for a request refused on this side before anything
+is sent, :class:`VideoSDKError` for a call that failed at or on the way to the API, and
+:class:`VideoSDKTransferError` for a copy of a session's file that failed (its download from a
+storage URL, or its write). Their text always carries the field path, or the HTTP status and the
+server's message, or the file's name; never a token, a secret or a signed URL's query.
 """
 
 from __future__ import annotations

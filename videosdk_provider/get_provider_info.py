@@ -44,7 +44,8 @@ def get_provider_info() -> dict[str, Any]:
     return {
         "package-name": "airflow-provider-videosdk",
         "name": "VideoSDK",
-        "description": "Create and manage VideoSDK (videosdk.live) rooms and sessions from Airflow.",
+        "description": "VideoSDK (videosdk.live) from Airflow: rooms, sessions, recordings, HLS, "
+        "livestreams, transcriptions, archiving to object storage and webhooks.",
         "versions": [__version__],
         "integrations": [
             {
