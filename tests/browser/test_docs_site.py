@@ -11,6 +11,8 @@ import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "example_dags" / "example_videosdk_daily_class.py"
 MARKER = "howto_operator_videosdk_create_room"
+#: The how-to guides, in the navigation's order (``docs/howto/<name>.rst``).
+HOWTO_GUIDES = ("rooms", "sessions", "recordings", "streams", "archiving", "webhooks")
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +52,27 @@ def test_the_navigation_lists_the_guides_and_leads_to_them(rooms_guide: Any) -> 
     assert current.text == "Rooms"
     links["Sessions"].click()
     assert rooms_guide.find_element(By.TAG_NAME, "h1").text.rstrip("#¶ ") == "Sessions"
+
+
+def test_the_navigation_leads_to_every_how_to_guide_and_each_shows_example_code(rooms_guide: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    def guide_links() -> dict[str, Any]:
+        """Return the displayed navigation links to how-to guides, by guide name, in their order."""
+        sidebar = rooms_guide.find_element(By.CSS_SELECTOR, ".sidebar-tree")
+        guides: dict[str, Any] = {}
+        for link in sidebar.find_elements(By.TAG_NAME, "a"):
+            folder, _, page = link.get_attribute("href").split("#")[0].rpartition("/")
+            if link.is_displayed() and folder.endswith("/howto") and page != "index.html":
+                guides.setdefault(page.removesuffix(".html"), link)
+        return guides
+
+    assert list(guide_links()) == list(HOWTO_GUIDES)
+    for guide in HOWTO_GUIDES:
+        link = guide_links()[guide]
+        title = link.text
+        link.click()
+
+        assert rooms_guide.find_element(By.TAG_NAME, "h1").text.rstrip("#¶ ") == title, guide
+        assert rooms_guide.find_element(By.CSS_SELECTOR, ".sidebar-tree li.current-page > a").text == title
+        assert rooms_guide.find_elements(By.CSS_SELECTOR, "div.highlight-python pre"), guide
