@@ -44,6 +44,7 @@ from webhook_kit import new_key_pair
 
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
+from videosdk_provider.models.recordings import Recording
 from videosdk_provider.webhooks import SIGNATURE_HEADER
 
 pytestmark = pytest.mark.e2e
@@ -291,7 +292,7 @@ def room_id(deployment: Deployment) -> str:
     return room
 
 
-def _archived(deployment: Deployment, recording: dict[str, Any]) -> Path:
+def _archived(deployment: Deployment, recording: Recording) -> Path:
     """Where the archive DAG copies a recording: ``$AIRFLOW_HOME/videosdk-archive/<session>/...``."""
     name = recording["file"]["filePath"].rsplit("/", 1)[1]
     return (
