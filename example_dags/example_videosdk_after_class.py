@@ -39,7 +39,6 @@ ARCHIVE = f"file://{AIRFLOW_HOME}/videosdk-archive/"
 # [END howto_transfer_videosdk_destination]
 
 SUMMARY_PROMPT = "Write the summary in sections: Topics, Questions asked, Action items"
-SESSION_ID = "{{ ti.xcom_pull(task_ids='wait_for_class_to_end')['id'] }}"
 
 with DAG(
     dag_id="example_videosdk_after_class",
@@ -69,6 +68,7 @@ with DAG(
     )
     # [END howto_operator_videosdk_create_room_recorded]
 
+    # [START howto_sensor_videosdk_recording_and_transcript]
     wait_for_class_to_end = VideoSDKSessionSensor(
         task_id="wait_for_class_to_end",
         room_id=create_room.output,
@@ -77,30 +77,30 @@ with DAG(
         poke_interval=60,
         timeout=6 * 3600,
     )
-
-    # [START howto_sensor_videosdk_session_media]
+    # The ended session's id, from the session sensor's XCom.
+    session_id = "{{ ti.xcom_pull(task_ids='wait_for_class_to_end')['id'] }}"
     wait_for_recording = VideoSDKRecordingsSensor(
         task_id="wait_for_recording",
         room_id=create_room.output,
-        session_id=SESSION_ID,
+        session_id=session_id,
         deferrable=True,
         poke_interval=30,
         timeout=2 * 3600,
     )
     wait_for_transcript = VideoSDKPostTranscriptionSensor(
         task_id="wait_for_transcript",
-        session_id=SESSION_ID,
+        session_id=session_id,
         require_summary=True,
         deferrable=True,
         poke_interval=30,
         timeout=2 * 3600,
     )
-    # [END howto_sensor_videosdk_session_media]
+    # [END howto_sensor_videosdk_recording_and_transcript]
 
     # [START howto_transfer_videosdk_to_object_storage]
     archive = VideoSDKToObjectStorageOperator(
         task_id="archive",
-        session_id=SESSION_ID,
+        session_id=session_id,
         room_id=create_room.output,
         destination="{{ params.archive }}",
         include=["recordings", "transcriptions"],
