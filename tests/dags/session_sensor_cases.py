@@ -1,4 +1,4 @@
-"""DAGs that wait for a VideoSDK session with VideoSDKSessionSensor, in poke, reschedule and deferrable mode."""
+"""DAGs that wait for a VideoSDK session with VideoSDKSessionSensor: poke, reschedule and deferrable mode."""
 
 from __future__ import annotations
 
