@@ -14,7 +14,7 @@ import pytest
 
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.exceptions import VideoSDKFileNotFoundError, VideoSDKTransferError
-from videosdk_provider.hooks.downloads import Downloaded, FileDownloader, public_url
+from videosdk_provider.hooks.downloads import Downloaded, FileDownloader
 
 MIB = 1 << 20
 
@@ -159,12 +159,6 @@ def test_no_traceback_of_a_failed_signed_download_shows_its_query(
         downloader.open(signed, label="recording")
     assert "very-secret" not in "".join(traceback.format_exception(raised.value))
     assert "connection failed (ConnectionError)" in str(raised.value)
-
-
-def test_public_url_drops_credentials_query_and_fragment() -> None:
-    assert public_url("https://user:pw@store.example.com:8443/a/b.mp4?sig=1#x") == (
-        "https://store.example.com:8443/a/b.mp4"
-    )
 
 
 def test_progress_is_logged_with_bytes_percent_and_speed(

@@ -148,4 +148,4 @@ def test_airflow_lists_the_provider_installed_from_the_wheel(uv: str, wheel: Pat
     assert Path(location.strip()).is_relative_to(venv)
     providers = {entry["package_name"]: entry for entry in json.loads(listing)}
     assert providers[DISTRIBUTION]["version"] == VERSION
-    assert providers[DISTRIBUTION]["description"].startswith("Create and manage VideoSDK")
+    assert providers[DISTRIBUTION]["description"] == get_provider_info()["description"]

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,6 +34,7 @@ from videosdk_provider.constants import (
 )
 from videosdk_provider.exceptions import VideoSDKFileNotFoundError, VideoSDKTransferError
 from videosdk_provider.hooks.core import parse_retry_after
+from videosdk_provider.utils.urls import public_url
 
 if TYPE_CHECKING:
     from videosdk_provider.hooks.core import VideoSDKBaseHook
@@ -45,14 +46,6 @@ HASH_QUEUE_CHUNKS = 8
 _RETRYABLE_STATUSES = frozenset({408, 429})
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _MB = 1e6
-
-
-def public_url(url: str) -> str:
-    """Return ``url`` without credentials, query or fragment: what may be logged, raised or recorded."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 class _Interrupted(Exception):
