@@ -8,6 +8,7 @@ test module imports it: a temporary ``AIRFLOW_HOME`` with a SQLite database, and
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -99,7 +100,27 @@ class DagRunResult:
 
 
 @pytest.fixture(scope="session")
-def dag_bag(airflow_db: Path) -> Any:
+def _one_execution_api_per_session() -> Iterator[None]:
+    """
+    Build ``dag.test()``'s in-process Execution API once, as Airflow 3.2 and later do.
+
+    Airflow 3.1 builds a new one (every versioned route) for each task it runs, which is most of
+    what a DAG test costs there; caching it changes no behaviour, only the time.
+    """
+    from airflow.sdk.execution_time import supervisor
+
+    with pytest.MonkeyPatch.context() as patch:
+        if not hasattr(supervisor.in_process_api_server, "cache_info"):
+            patch.setattr(
+                supervisor,
+                "in_process_api_server",
+                functools.lru_cache(maxsize=1)(supervisor.in_process_api_server),
+            )
+        yield
+
+
+@pytest.fixture(scope="session")
+def dag_bag(airflow_db: Path, _one_execution_api_per_session: None) -> Any:
     """Every DAG of ``example_dags/`` and ``tests/dags/``, parsed once; import errors fail here."""
     try:
         from airflow.dag_processing.dagbag import DagBag
