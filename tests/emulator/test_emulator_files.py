@@ -52,7 +52,7 @@ def test_given_content_is_served_as_is(emu: VideoSDKEmulator) -> None:
 
 def test_url_and_path_name_the_file(emu: VideoSDKEmulator) -> None:
     stored = emu.files.add("room 1.mp4", size=1, path="recordings/room-1/room 1.mp4")
-    assert stored.url == f"{emu.url}/files/{stored.file_id}/room%201.mp4"
+    assert stored.url == f"{emu.url}/files/{stored.file_id}/room%201.mp4?signature={stored.signature}"
     assert stored.path == "recordings/room-1/room 1.mp4"
     assert get(stored.url).status_code == 200
 
@@ -143,6 +143,20 @@ def test_unknown_file_answers_404(emu: VideoSDKEmulator) -> None:
     response = get(f"{emu.url}/files/0123/room.mp4")
     assert response.status_code == 404
     assert response.json()["message"] == "File not found"
+
+
+@pytest.mark.parametrize("query", ["", "?signature=0123", "?other=1"])
+def test_a_url_without_its_own_signature_answers_403(emu: VideoSDKEmulator, query: str) -> None:
+    stored = emu.files.add("room.mp4", size=10)
+    response = get(f"{emu.url}/files/{stored.file_id}/room.mp4{query}")
+    assert response.status_code == 403
+    assert response.json()["message"] == "Request has expired or is not signed"
+
+
+def test_each_file_has_its_own_signature(emu: VideoSDKEmulator) -> None:
+    first, second = emu.files.add("a.mp4", size=1), emu.files.add("b.mp4", size=1)
+    assert first.signature != second.signature
+    assert len(first.signature) == 32
 
 
 def test_a_file_under_another_name_answers_404(emu: VideoSDKEmulator) -> None:

@@ -15,6 +15,7 @@ import pytest
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.exceptions import VideoSDKFileNotFoundError, VideoSDKTransferError
 from videosdk_provider.hooks.downloads import Downloaded, FileDownloader
+from videosdk_provider.utils.urls import public_url
 
 MIB = 1 << 20
 
@@ -95,7 +96,8 @@ def test_retries_spent_name_the_file_and_the_bytes_reached(
     message = str(raised.value)
     assert message.startswith("room recording rec-1: download failed after 3 attempts, at byte 1,048,576")
     assert "of 2,097,152" in message
-    assert stored.url in message
+    assert public_url(stored.url) in message
+    assert stored.signature not in message
 
 
 def test_a_stalled_body_times_out_and_fails_clearly(videosdk_emulator: VideoSDKEmulator) -> None:
@@ -145,9 +147,9 @@ def test_the_query_string_of_a_signed_url_is_never_shown(
     stored = videosdk_emulator.files.add("room.mp4", size=MIB)
     videosdk_emulator.cut_download_after(10, times=3)
     with caplog.at_level(logging.INFO), pytest.raises(VideoSDKTransferError) as raised:
-        fetch(f"{stored.url}?X-Amz-Signature=very-secret-signature")
-    assert "very-secret" not in str(raised.value)
-    assert "very-secret" not in caplog.text
+        fetch(stored.url)
+    assert stored.signature not in str(raised.value)
+    assert stored.signature not in caplog.text
     assert "download interrupted at byte 0" in caplog.text
 
 

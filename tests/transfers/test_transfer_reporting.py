@@ -15,6 +15,7 @@ import pytest
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 from videosdk_provider.transfers.videosdk_to_object_storage import VideoSDKToObjectStorageOperator
+from videosdk_provider.utils.urls import public_url
 
 MIB = 1 << 20
 #: Copies a session with the operator in a fresh interpreter (where the OpenLineage provider, set up
@@ -82,7 +83,7 @@ def test_each_copy_is_reported_to_airflows_hook_lineage_collector(
     [recording] = hook.iter_recordings(room_id=session["roomId"], session_id=session["id"])
     [transcription] = hook.iter_post_transcriptions(session_id=session["id"])
     sources = [recording["file"]["fileUrl"], *transcription["transcriptionFilePaths"].values()]
-    assert sorted(report["inputs"]) == sorted([url, "VideoSDKHook"] for url in sources)
+    assert sorted(report["inputs"]) == sorted([public_url(url), "VideoSDKHook"] for url in sources)
     assert report["outputs"] == [[uri, "ObjectStoragePath"] for uri in report["uris"]]
     assert len(report["uris"]) == len(sources)
 

@@ -3,8 +3,10 @@ Files the emulator serves itself at ``GET|HEAD /files/{fileId}/{name}``, as stor
 
 Recordings are generated on the fly from a seed (deterministic, never held in memory whole, any
 size up to several GiB); transcripts and summaries are given as bytes. ``Range: bytes=...`` is
-answered with 206 and ``Content-Range``; every answer carries ``Content-Length``. Two faults apply
-to downloads: a connection cut after a number of body bytes, and a slow body.
+answered with 206 and ``Content-Range``; every answer carries ``Content-Length``. Each URL is
+pre-signed as storage URLs are: its ``signature`` query is the file's own and a download without it
+is answered 403, so a client that strips the query to log a URL must still download with it. Two
+faults apply to downloads: a connection cut after a number of body bytes, and a slow body.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import itertools
 import mimetypes
 import random
 import re
+import secrets
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from videosdk_provider.emulator.api import ApiRequest, ApiResponse, error_body
 
@@ -56,6 +59,12 @@ class StoredFile:
     ranges: bool = True
     last_modified: str = field(default_factory=lambda: formatdate(usegmt=True))
     _block: bytes | None = field(default=None, init=False, repr=False)
+
+    @property
+    def signature(self) -> str:
+        """The pre-signing signature of :attr:`url` (its ``signature`` query)."""
+        return parse_qs(urlsplit(self.url).query).get("signature", [""])[0]
+
     _digest: str | None = field(default=None, init=False, repr=False)
 
     @property
@@ -190,12 +199,13 @@ class FileStore:
         elif isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_FILE_SIZE:
             raise ValueError(f"size must be an integer from 0 to {MAX_FILE_SIZE}")
         file_id = uuid.uuid4().hex
+        signature = secrets.token_hex(16)
         stored = StoredFile(
             file_id=file_id,
             name=name,
             path=path or f"files/{file_id}/{name}",
             size=int(size),
-            url=f"{self.base_url}{FILES_PREFIX}{file_id}/{quote(name)}",
+            url=f"{self.base_url}{FILES_PREFIX}{file_id}/{quote(name)}?signature={signature}",
             seed=next(self._seeds) if seed is None else seed,
             content=content,
             ranges=ranges,
@@ -255,6 +265,8 @@ class FileStore:
         stored = self.get(file_id)
         if stored is None or unquote(name) != stored.name:
             return ApiResponse(404, error_body(404, "resource_not_found", "File not found"))
+        if request.query.get("signature") != stored.signature:
+            return ApiResponse(403, error_body(403, "access_denied", "Request has expired or is not signed"))
         if request.method not in ("GET", "HEAD"):
             return ApiResponse(
                 405, error_body(405, "method_not_allowed", "Files allow GET and HEAD"), {"Allow": "GET, HEAD"}
