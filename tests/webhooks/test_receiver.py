@@ -26,6 +26,15 @@ def test_a_signed_delivery_records_one_asset_event_with_the_data(receiver: Recei
     assert asset_event_extras("recording-stopped") == [json.loads(body)["data"]]
 
 
+def test_a_recorded_file_url_keeps_no_signature(receiver: Receiver, watch: Watch) -> None:
+    watch("recording-stopped")
+    body = envelope("recording-stopped", fileUrl="https://cdn.example/r.mp4?X-Amz-Signature=secret-sig")
+    assert receiver.deliver(body).json() == {"status": "recorded"}
+    [extra] = asset_event_extras("recording-stopped")
+    assert extra["fileUrl"] == "https://cdn.example/r.mp4"
+    assert "secret-sig" not in json.dumps(extra)
+
+
 def test_the_same_body_delivered_again_records_no_second_event(receiver: Receiver, watch: Watch) -> None:
     watch("session-ended")
     body = envelope("session-ended", end="2026-01-01T10:00:00.000Z")

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from videosdk_provider.utils.urls import without_signed_urls
 from videosdk_provider.webhooks.assets import event_asset_name, event_asset_uri
 from videosdk_provider.webhooks.events import WebhookEvent
 
@@ -87,15 +88,19 @@ class AssetEventStore:
                     deliveries.create(bind=bind, checkfirst=True)
                 self._table_ready = True
 
-    def _prune(self, session: Any, now: datetime.datetime) -> None:
+    def _prune(self, session: Any, now: datetime.datetime) -> bool:
+        """Delete digests past the retention, at most every ``_PRUNE_EVERY``; whether it did."""
         if self._pruned_at is not None and now - self._pruned_at < _PRUNE_EVERY:
-            return
-        self._pruned_at = now
+            return False
         session.execute(delete(deliveries).where(deliveries.c.received_at < now - self.retention))
+        return True
 
     def record(self, event: WebhookEvent, body_sha256: str) -> Outcome:
         """
         Record ``event`` unless this body was recorded before or no DAG declares its asset.
+
+        The event's ``data`` becomes the asset event's ``extra``, shown in the UI: every ``fileUrl``
+        in it loses its query (a pre-signing signature) first.
 
         An operational database error (a lost connection; SQLite locked, busy, or failing to open a
         connection beside concurrent writers) rolls the whole transaction back, and the body's
@@ -127,7 +132,7 @@ class AssetEventStore:
                 if asset is None or asset.active is None:
                     return Outcome.UNWATCHED
                 now = _now()
-                self._prune(session, now)
+                pruned = self._prune(session, now)
                 session.execute(
                     insert(deliveries).values(
                         body_sha256=body_sha256, event_type=event.event_type, received_at=now
@@ -135,7 +140,7 @@ class AssetEventStore:
                 )
                 session.flush()
                 recorded = asset_manager.register_asset_change(
-                    asset=asset, extra=dict(event.data), session=session
+                    asset=asset, extra=without_signed_urls(event.data), session=session
                 )
                 if recorded is None:
                     raise RuntimeError(f"Airflow did not record an event for asset {uri}")
@@ -143,6 +148,8 @@ class AssetEventStore:
             if self.seen(body_sha256):
                 return Outcome.DUPLICATE
             raise
+        if pruned:  # committed: the next prune is due only after _PRUNE_EVERY
+            self._pruned_at = now
         return Outcome.RECORDED
 
     def seen(self, body_sha256: str) -> bool:
