@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from watcher_kit import LIST_PATHS, Collect
+from watcher_kit import LIST_PATHS, Collect, first_poll_pages
 
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
@@ -17,12 +17,12 @@ from videosdk_provider.triggers.events import VideoSDKEventTrigger
 
 
 @pytest.fixture
-def collect(videosdk_emulator: VideoSDKEmulator) -> Collect:
+def collect(videosdk_emulator: VideoSDKEmulator, hook: VideoSDKHook) -> Collect:
     """
     Run a trigger; once it has polled every room once, run ``after_first_poll``; return its first payloads.
 
-    ``collect(trigger, count, after_first_poll, timeout=20.0)``: the first poll is one request per
-    room to the event type's listing, counted from when ``collect`` is called.
+    ``collect(trigger, count, after_first_poll, timeout=20.0)``: the first poll reads each room's
+    whole listing, counted in requests from when ``collect`` is called.
     """
 
     def run_trigger(
@@ -32,7 +32,8 @@ def collect(videosdk_emulator: VideoSDKEmulator) -> Collect:
         timeout: float = 20.0,
     ) -> list[dict[str, Any]]:
         path = LIST_PATHS[trigger.event_type]
-        first_poll = len(videosdk_emulator.requests_to("GET", path)) + len(trigger.room_ids)
+        pages = first_poll_pages(hook, trigger.event_type, trigger.room_ids)
+        first_poll = len(videosdk_emulator.requests_to("GET", path)) + pages
 
         def act() -> None:
             deadline = time.monotonic() + timeout

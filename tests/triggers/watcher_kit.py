@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from videosdk_provider.triggers.events import VideoSDKEventTrigger
+from videosdk_provider.hooks.videosdk import VideoSDKHook
+from videosdk_provider.triggers.events import DEFAULT_MAX_WAIT, PAGE_SIZE, VideoSDKEventTrigger
 
 #: The listing each event type's watcher polls.
 LIST_PATHS = {
@@ -17,8 +19,29 @@ LIST_PATHS = {
 Collect = Callable[..., list[dict[str, Any]]]
 
 
-def trigger_for(event_type: str, *room_ids: str, conn_id: str = "videosdk_default") -> VideoSDKEventTrigger:
+def _listing(hook: VideoSDKHook, event_type: str, room_id: str) -> Iterable[Any]:
+    if event_type == "session-ended":
+        return hook.iter_sessions(room_id, status="ended")
+    if event_type == "recording-stopped":
+        return hook.iter_recordings(room_id=room_id)
+    return hook.iter_post_transcriptions(room_id=room_id)
+
+
+def first_poll_pages(hook: VideoSDKHook, event_type: str, room_ids: Iterable[str]) -> int:
+    """Return how many pages a watcher's first poll reads: each room's whole listing, one page at least."""
+    return sum(
+        max(1, math.ceil(len(list(_listing(hook, event_type, room_id))) / PAGE_SIZE)) for room_id in room_ids
+    )
+
+
+def trigger_for(
+    event_type: str, *room_ids: str, conn_id: str = "videosdk_default", max_wait: float = DEFAULT_MAX_WAIT
+) -> VideoSDKEventTrigger:
     """Return a watcher of ``room_ids`` that polls every 50 ms."""
     return VideoSDKEventTrigger(
-        event_type=event_type, room_ids=room_ids, poll_interval=0.05, videosdk_conn_id=conn_id
+        event_type=event_type,
+        room_ids=room_ids,
+        poll_interval=0.05,
+        videosdk_conn_id=conn_id,
+        max_wait=max_wait,
     )

@@ -516,6 +516,15 @@ class VideoSDKEmulator:
         """Make the next ``times`` post-call transcriptions end ``failed``, without files."""
         self._post_transcriptions.fail_next(times)
 
+    def finish_transcription(self, transcription_id: str) -> None:
+        """
+        End a post-call transcription still in progress now (completed, or failed as told).
+
+        With a long :attr:`transcription_delay`, a test decides when each transcription completes.
+        :raises KeyError: unknown transcription.
+        """
+        self._post_transcriptions.finish_now(transcription_id)
+
     # --- sessions --------------------------------------------------------------------------------
 
     def start_session(self, room_id_or_custom_id: str) -> dict[str, Any]:

@@ -10,12 +10,13 @@ changing only its asset's watcher. Each pollable event type is one entry of :dat
 
 A poll costs what happened since the last one, not the room's history: the API lists newest first,
 so a poll reads pages of :data:`PAGE_SIZE` items and stops at the first page holding an item it has
-already settled (the first poll reads one page: its starting point).
+already settled. The first poll reads the whole listing once: its starting point.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -26,12 +27,16 @@ from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from videosdk_provider.exceptions import TRANSIENT_ERRORS
 from videosdk_provider.models.recordings import FAILED, Recording, is_recording_ready
+from videosdk_provider.utils.urls import public_url
 
 if TYPE_CHECKING:
     from videosdk_provider.hooks.core import PageCheck
     from videosdk_provider.hooks.videosdk import VideoSDKHook
 
 DEFAULT_POLL_INTERVAL = 60.0
+#: Seconds an item may stay unfinished (a recording stuck in processing) before the watcher gives up
+#: on it: each poll reads down to the oldest item it waits for, so a stuck one would deepen every poll.
+DEFAULT_MAX_WAIT = 24 * 3600.0
 #: Items asked for per page: one page is all a poll reads when little has happened.
 PAGE_SIZE = 10
 
@@ -86,7 +91,7 @@ def _recording_stopped_data(room_id: str, recording: dict[str, Any]) -> dict[str
         "sessionId": recording.get("sessionId"),
         "recordingId": recording["id"],
         "filePath": file.get("filePath"),
-        "fileUrl": file["fileUrl"],
+        "fileUrl": public_url(file["fileUrl"]),
     }
 
 
@@ -137,23 +142,33 @@ SOURCES: dict[str, Source] = {
 @dataclass
 class _Room:
     """
-    What a watcher knows of one room: keys it has settled, and keys still waiting.
+    What a watcher knows of one room: keys it has settled, and keys still waiting (since when).
 
-    Settled: fired, failed, or already happened at the first poll. Waiting: seen before their event
-    happened (a recording still running, a transcription in progress); they fire once it does.
+    Settled: fired, failed, given up on, or already done at the first poll. Waiting: seen before
+    their event happened (a recording still running, a transcription in progress); they fire once
+    it does.
     """
 
     started: bool = False
     settled: set[str] = field(default_factory=set)
-    waiting: set[str] = field(default_factory=set)
+    waiting: dict[str, float] = field(default_factory=dict)
+
+    def give_up_waiting(self, older_than: float) -> list[str]:
+        """Settle the keys waiting since before ``older_than`` (monotonic seconds); return them."""
+        stale = [key for key, since in self.waiting.items() if since < older_than]
+        for key in stale:
+            del self.waiting[key]
+            self.settled.add(key)
+        return stale
 
 
 class _Walk:
     """
     Where one poll of a room stops reading pages (newest first).
 
-    The first poll stops after one page. Later polls stop after the first page holding a settled
-    item, once every waiting item has been met: older items are all settled already.
+    The first poll reads every page, so that every item older than the newest settled one is settled
+    too. Later polls stop after the first page holding a settled item, once every waiting item has
+    been met: items beyond it are older, so settled already.
     """
 
     def __init__(self, room: _Room) -> None:
@@ -163,27 +178,28 @@ class _Walk:
         self.stopped_early = False
 
     def until(self, page: list[Any]) -> bool:
+        if not self._room.started:
+            return False
         keys = {key for key in map(_key, page) if key is not None}
-        self._met |= keys & self._room.waiting
+        self._met |= keys & set(self._room.waiting)
         self._reached_settled = self._reached_settled or bool(keys & self._room.settled)
-        self.stopped_early = not self._room.started or (
-            self._reached_settled and self._met >= self._room.waiting
-        )
+        self.stopped_early = self._reached_settled and self._met >= set(self._room.waiting)
         return self.stopped_early
 
 
 def _new_events(source: Source, room_id: str, room: _Room, items: Iterable[Any]) -> list[dict[str, Any]]:
     """Settle the items listed (newest first); return the data of those that happened, oldest first."""
     events: list[dict[str, Any]] = []
+    now = time.monotonic()
     for item in reversed(list(items)):
         key = _key(item)
         if key is None or key in room.settled:
             continue
         progress = source.progress(item)
         if progress == "waiting":
-            room.waiting.add(key)
+            room.waiting.setdefault(key, now)
             continue
-        room.waiting.discard(key)
+        room.waiting.pop(key, None)
         room.settled.add(key)
         if progress == "happened" and room.started:
             events.append(source.data(room_id, item))
@@ -201,17 +217,19 @@ class VideoSDKEventTrigger(BaseEventTrigger):
     Items whose event already happened at the first poll are the starting point, not events: the
     trigger reports what happens while it runs (as a webhook would). An item seen before its event
     (a recording still running, a transcription in progress) is watched until it happens (one event)
-    or fails (none), even when newer items settle first; one that disappears from the listing is
-    dropped. Each poll reads newest first and stops at the first page holding an item already settled,
-    once every watched item has been met; the first poll reads one page, so an item not yet ready
-    beyond it is not watched. Every poll of one run reuses one HTTP client. Failures that may heal
+    or fails (none), even when newer items settle first, for at most ``max_wait`` seconds; one that
+    disappears from the listing is dropped. The first poll reads the room's whole listing; later
+    polls read newest first and stop at the first page holding an item already settled, once every
+    watched item has been met. Every poll of one run reuses one HTTP client. Failures that may heal
     (5xx, 429, no answer), refusals (an unknown room) and a connection not defined yet are logged and
-    polled again.
+    polled again. A ``fileUrl`` in an event keeps no query: it may be pre-signed, and the event is
+    logged by the triggerer and shown with the asset event.
 
     :param event_type: A key of :data:`SOURCES`, such as ``"session-ended"``.
     :param room_ids: The rooms to poll (VideoSDK roomIds).
     :param poll_interval: Seconds between polls.
     :param videosdk_conn_id: Connection of type ``videosdk``.
+    :param max_wait: Seconds an unfinished item is watched before the watcher gives up on it (logged).
     """
 
     def __init__(
@@ -221,6 +239,7 @@ class VideoSDKEventTrigger(BaseEventTrigger):
         room_ids: Sequence[str],
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         videosdk_conn_id: str = "videosdk_default",
+        max_wait: float = DEFAULT_MAX_WAIT,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         if event_type not in SOURCES:
@@ -231,6 +250,7 @@ class VideoSDKEventTrigger(BaseEventTrigger):
         self.room_ids = list(room_ids)
         self.poll_interval = poll_interval
         self.videosdk_conn_id = videosdk_conn_id
+        self.max_wait = max_wait
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -240,6 +260,7 @@ class VideoSDKEventTrigger(BaseEventTrigger):
                 "room_ids": self.room_ids,
                 "poll_interval": self.poll_interval,
                 "videosdk_conn_id": self.videosdk_conn_id,
+                "max_wait": self.max_wait,
             },
         )
 
@@ -251,6 +272,15 @@ class VideoSDKEventTrigger(BaseEventTrigger):
     async def _poll(self, hook: VideoSDKHook, room_id: str, room: _Room) -> list[dict[str, Any]]:
         """One room's new events; none when the room could not be read this time (its state is kept)."""
         source = SOURCES[self.event_type]
+        stale = room.give_up_waiting(time.monotonic() - self.max_wait)
+        if stale:
+            self.log.warning(
+                "VideoSDK room %s: %s items still unfinished after %g s, no longer watched: %s",
+                room_id,
+                self.event_type,
+                self.max_wait,
+                ", ".join(stale),
+            )
         walk = _Walk(room)
         try:
             items = await source.items(hook, room_id, walk.until)
@@ -259,7 +289,8 @@ class VideoSDKEventTrigger(BaseEventTrigger):
             return []
         events = _new_events(source, room_id, room, items)
         if not walk.stopped_early:  # the whole listing was read: a waiting item not in it is gone
-            room.waiting &= {key for key in map(_key, items) if key is not None}
+            listed = {key for key in map(_key, items) if key is not None}
+            room.waiting = {key: since for key, since in room.waiting.items() if key in listed}
         room.started = True
         return events
 
@@ -289,6 +320,7 @@ def videosdk_event_watcher(
     *,
     poll_interval: float = DEFAULT_POLL_INTERVAL,
     videosdk_conn_id: str = "videosdk_default",
+    max_wait: float = DEFAULT_MAX_WAIT,
 ) -> AssetWatcher:
     """
     Return an asset watcher that polls ``room_ids`` for ``event_type`` (a key of :data:`SOURCES`).
@@ -302,5 +334,6 @@ def videosdk_event_watcher(
         room_ids=room_ids,
         poll_interval=poll_interval,
         videosdk_conn_id=videosdk_conn_id,
+        max_wait=max_wait,
     )
     return AssetWatcher(name=f"videosdk-{event_type}-poll", trigger=trigger)

@@ -66,6 +66,24 @@ def test_transcription_is_in_progress_then_completed_with_text_files(
     assert done["summarizedFilePaths"] == {}
 
 
+def test_a_transcription_held_by_a_long_delay_completes_when_told(
+    api: requests.Session, emu: VideoSDKEmulator, record_session: Callable[..., dict[str, Any]]
+) -> None:
+    emu.transcription_delay = 3600
+    session = record_session({"enabled": True})
+    [item] = transcriptions(api, sessionId=session["id"])
+    assert item["status"] == "in-progress"
+    emu.finish_transcription(item["id"])
+    [done] = transcriptions(api, sessionId=session["id"])
+    assert done["status"] == "completed"
+    assert done["transcriptionFilePaths"]
+
+
+def test_finishing_an_unknown_transcription_raises(emu: VideoSDKEmulator) -> None:
+    with pytest.raises(KeyError):
+        emu.finish_transcription("no-such-transcription")
+
+
 def test_summary_file_comes_with_summary_enabled(
     api: requests.Session, record_session: Callable[..., dict[str, Any]]
 ) -> None:

@@ -104,6 +104,13 @@ class PostTranscriptions(Resource):
         self._items[item.transcription_id] = item
         self.core.scheduler.call_later(self.delay, lambda: self._finish(item.transcription_id))
 
+    def finish_now(self, transcription_id: str) -> None:
+        """End an in-progress transcription now, whatever :attr:`delay` is; unknown ids raise KeyError."""
+        with self.core.lock:
+            if transcription_id not in self._items:
+                raise KeyError(transcription_id)
+        self._finish(transcription_id)
+
     def _finish(self, transcription_id: str) -> None:
         with self.core.lock:
             item = self._items.get(transcription_id)
