@@ -123,3 +123,14 @@ with DAG(
         return list((params or {})["room_ids"])
 
     StopRecordingOperator.partial(task_id="stop_each").expand(room_id=rooms())
+
+with DAG(
+    dag_id="recording_pre_signed",
+    schedule=None,
+    start_date=START,
+    params={"room_id": Param("", type="string")},
+):
+    # The upload URL comes from a Variable (``AIRFLOW_VAR_VIDEOSDK_TEST_UPLOAD_URL`` in tests).
+    StartRecordingOperator(
+        task_id="start", room_id=ROOM, pre_signed_url="{{ var.value.videosdk_test_upload_url }}"
+    )

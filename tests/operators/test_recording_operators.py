@@ -146,3 +146,23 @@ def test_mapped_stop_stops_each_room(
     assert result.task_states == {"rooms": "success", "stop_each[0]": "success", "stop_each[1]": "success"}
     for room_id in room_ids:
         assert next(hook.iter_recordings(room_id=room_id))["status"] == "completed"
+
+
+def test_a_pre_signed_upload_url_is_sent_and_masked_in_rendered_fields_and_logs(
+    run_dag: RunDag,
+    videosdk_emulator: VideoSDKEmulator,
+    joined_room: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    upload_url = "https://bucket.example.com/r.mp4?X-Amz-Signature=upload-secret-7c1e"
+    monkeypatch.setenv("AIRFLOW_VAR_VIDEOSDK_TEST_UPLOAD_URL", upload_url)
+
+    result = run_dag("recording_pre_signed", run_conf={"room_id": joined_room["roomId"]})
+
+    assert result.task_states == {"start": "success"}
+    [start] = videosdk_emulator.requests_to("POST", "/v2/recordings/start")
+    assert start.body["preSignedUrl"] == upload_url
+    assert result.rendered_fields("start")["pre_signed_url"] == "***"
+    assert "upload-secret-7c1e" not in repr(result.xcom("start"))
+    assert "upload-secret-7c1e" not in "".join(capfd.readouterr())

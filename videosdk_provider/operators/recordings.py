@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
+from airflow.sdk.log import mask_secret
 
 from videosdk_provider._compat import AirflowFailException
 from videosdk_provider.bodies.checking import Checker
@@ -16,6 +17,7 @@ from videosdk_provider.utils.mixins import VideoSDKHookMixin
 from videosdk_provider.utils.streams import StartStreamOperator
 
 if TYPE_CHECKING:
+    import jinja2
     from airflow.sdk import Context
 
 _RECORDING_COLOR = "#fdf1e6"
@@ -53,7 +55,8 @@ class StartRecordingOperator(StartStreamOperator):
         "prompt": ...}}`` for a post-call transcription and summary. (templated)
     :param webhook_url: ``webhookUrl``: where the recording's events are also sent. (templated)
     :param aws_dir_path: ``awsDirPath``: your S3 bucket path for the file. (templated)
-    :param pre_signed_url: ``preSignedUrl``: a pre-signed upload URL for the file. (templated)
+    :param pre_signed_url: ``preSignedUrl``: a pre-signed upload URL for the file: a credential, so
+        it is masked in logs and rendered fields once rendered. (templated)
     :param videosdk_conn_id: Connection of type ``videosdk``. (templated)
     """
 
@@ -92,6 +95,19 @@ class StartRecordingOperator(StartStreamOperator):
         self.aws_dir_path = aws_dir_path
         self.pre_signed_url = pre_signed_url
         self.check(at_parse_time=True)
+
+    def _do_render_template_fields(
+        self,
+        parent: Any,
+        template_fields: Iterable[str],
+        context: Context,
+        jinja_env: jinja2.Environment,
+        seen_oids: set[int],
+    ) -> None:
+        """Render, then mask the upload URL before Airflow stores or logs the rendered fields."""
+        super()._do_render_template_fields(parent, template_fields, context, jinja_env, seen_oids)
+        if isinstance(self.pre_signed_url, str) and self.pre_signed_url:
+            mask_secret(self.pre_signed_url)
 
     def _arguments(self) -> dict[str, Any]:
         """Return the start's arguments, as the hook's keyword arguments."""
