@@ -20,5 +20,5 @@ with DAG(
             session_id="{{ params.session_id }}",
             deferrable=deferrable,
             poke_interval=0.1,
-            timeout=0.5,
+            timeout=1.5,
         )

@@ -62,7 +62,9 @@ class PublicKeyCache:
     once every ``refresh_interval`` seconds: a rotated key is picked up within a minute, while
     forged deliveries cost at most one API call a minute. Failed fetches count too: while no key
     is held, a check raises ``fetch``'s error, then :class:`PublicKeyUnavailableError` until the
-    next fetch is due, so deliveries during an API outage cost at most one API call a minute.
+    next fetch is due, so deliveries during an API outage cost at most one API call a minute. With a
+    key held, a check it fails whose refresh fails raises too (the receiver answers 503): the
+    delivery may be signed by a rotated key, and VideoSDK retries a 503 where it drops a 401.
 
     :param fetch: Returns the PEM public key; may raise (the caller answers "try again later").
     :param pinned: A PEM key to use instead of fetching.
