@@ -88,7 +88,7 @@ _ERRORS_BY_STATUS: dict[int, type[VideoSDKError]] = {
 
 #: Picks the items out of one page of a paged answer; None when the answer is not such a page.
 PagePicker = Callable[[Any], "list[Any] | None"]
-#: Told each page's items in turn; True ends the walk after that page.
+#: Told each page's items in turn (but the last); True ends the walk after that page.
 PageCheck = Callable[[list[Any]], bool]
 
 
@@ -307,7 +307,8 @@ class _Pager:
 
     Pages are 1-based (``page``); the walk stops on an empty page, on ``currentPage >= lastPage``
     in ``pageInfo``, when the answer has no ``pageInfo`` to go on, once ``limit`` items are in, or
-    after a page ``until`` returns True for.
+    after a page ``until`` returns True for (``until`` is not asked about a page that ends the walk
+    anyway).
     """
 
     def __init__(
@@ -620,7 +621,8 @@ class VideoSDKBaseHook(BaseHook):
         """
         Return the items of every page of a paged GET, without blocking the loop.
 
-        The walk ends early once ``limit`` items are in, or after a page ``until`` returns True for.
+        The walk ends early once ``limit`` items are in, or after a page ``until`` returns True for
+        (the last page is not shown to ``until``).
         """
         pager = _Pager(path, params, pick, limit, until)
         items: list[Any] = []

@@ -39,7 +39,7 @@ class PostTranscriptionsHookMixin(VideoSDKBaseHook):
         """
         Every transcription :meth:`iter_post_transcriptions` lists, without blocking the event loop.
 
-        :param until: Told each page of transcriptions in turn; True ends the listing after that page.
+        :param until: Told each page of transcriptions in turn but the last; True ends the listing there.
         """
         query = _media_query(room_id, session_id, per_page, room_required=False)
         return await self._apaged(_POST_TRANSCRIPTIONS, query, _page_transcriptions, until=until)

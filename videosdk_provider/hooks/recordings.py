@@ -94,7 +94,7 @@ class RecordingsHookMixin(VideoSDKBaseHook):
         """
         Every recording :meth:`iter_recordings` lists, without blocking the event loop.
 
-        :param until: Told each page of recordings in turn; True ends the listing after that page.
+        :param until: Told each page of recordings in turn but the last; True ends the listing there.
         """
         query = _media_query(room_id, session_id, per_page, room_required=True)
         return await self._apaged("/v2/recordings", query, until=until)

@@ -82,7 +82,7 @@ class SessionsHookMixin(VideoSDKBaseHook):
         """
         Every session of a room, as :meth:`iter_sessions` lists them, without blocking the event loop.
 
-        :param until: Told each page of sessions in turn; True ends the listing after that page.
+        :param until: Told each page of sessions in turn but the last; True ends the listing there.
         """
         return await self._apaged("/v2/sessions", _sessions_query(room_id, status, per_page), until=until)
 

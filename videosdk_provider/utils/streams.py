@@ -1,5 +1,5 @@
 """
-What the start and stop operators of HLS, livestreams and realtime transcriptions share.
+What the start and stop operators of recordings, HLS, livestreams and realtime transcriptions share.
 
 A start is never blindly sent twice: the task first reads whether one already runs in the room
 (a retry after a lost answer finds the one it started) and starts only when none does. A stop
