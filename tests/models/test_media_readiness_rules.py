@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
-from videosdk_provider.models.post_transcriptions import transcription_state
-from videosdk_provider.models.recordings import is_recording_ready, recordings_state
+from videosdk_provider.models.post_transcriptions import transcription_progress, transcription_state
+from videosdk_provider.models.recordings import (
+    is_recording_ready,
+    is_recording_running,
+    recording_progress,
+    recordings_state,
+)
 
 FILE = {"fileUrl": "https://storage.example.com/r.mp4", "filePath": "recordings/r.mp4", "size": 10}
 COMPLETED: dict[str, Any] = {"id": "r1", "status": "completed", "file": FILE}
@@ -29,6 +34,49 @@ SUMMARY = {"txt": "https://storage.example.com/s.txt"}
 )
 def test_a_recording_is_ready_when_its_file_url_is_present(recording: dict[str, Any], ready: bool) -> None:
     assert is_recording_ready(recording) is ready  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("recording", "progress"),
+    [
+        (COMPLETED, "done"),
+        (RUNNING, "waiting"),
+        (FAILED, "failed"),
+        ({"id": "r", "status": "processing"}, "waiting"),
+    ],
+)
+def test_one_recordings_progress(recording: dict[str, Any], progress: str) -> None:
+    assert recording_progress(recording) == progress  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("recording", "running"),
+    [
+        (RUNNING, True),
+        ({**RUNNING, "end": "2026-01-01T10:00:00Z"}, False),
+        (FAILED, False),
+        (COMPLETED, False),
+    ],
+)
+def test_a_recording_runs_while_it_waits_for_its_file_and_has_not_ended(
+    recording: dict[str, Any], running: bool
+) -> None:
+    assert is_recording_running(recording) is running  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("transcription", "progress"),
+    [
+        ({"status": "completed", "transcriptionFilePaths": TRANSCRIPT}, "done"),
+        ({"status": "completed", "transcriptionFilePaths": {}}, "waiting"),
+        ({"status": "in-progress"}, "waiting"),
+        ({"status": "failed"}, "failed"),
+    ],
+)
+def test_one_transcriptions_progress_counts_it_done_only_with_its_files(
+    transcription: dict[str, Any], progress: str
+) -> None:
+    assert transcription_progress(transcription) == progress  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

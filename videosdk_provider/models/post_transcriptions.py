@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, TypedDict
 
+from videosdk_provider.models.progress import Progress
+
 
 class PostTranscription(TypedDict, total=False):
     """
@@ -38,6 +40,16 @@ class TranscriptionState(NamedTuple):
     message: str
 
 
+def transcription_progress(transcription: PostTranscription) -> Progress:
+    """Where one transcription stands: done once ``completed`` with its files, failed, or waiting."""
+    status = transcription.get("status")
+    if status == "failed":
+        return "failed"
+    if status == "completed" and transcription.get("transcriptionFilePaths"):
+        return "done"
+    return "waiting"
+
+
 def transcription_state(
     transcriptions: Sequence[PostTranscription], session_id: str, *, require_summary: bool = False
 ) -> TranscriptionState:
@@ -53,11 +65,11 @@ def transcription_state(
         return TranscriptionState("waiting", None, f"no post-call transcription of session {session_id} yet")
     newest = transcriptions[0]
     label = f"post-call transcription {newest.get('id')} of session {session_id}"
-    status = newest.get("status")
-    if status == "failed":
+    progress = transcription_progress(newest)
+    if progress == "failed":
         return TranscriptionState("failed", newest, f"{label} failed")
-    if status != "completed" or not newest.get("transcriptionFilePaths"):
-        return TranscriptionState("waiting", newest, f"{label} is {status}")
+    if progress == "waiting":
+        return TranscriptionState("waiting", newest, f"{label} is {newest.get('status')}")
     if require_summary and not newest.get("summarizedFilePaths"):
         message = (
             f"{label} completed without a summary: start the recording with "

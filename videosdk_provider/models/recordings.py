@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, TypedDict
 
+from videosdk_provider.models.progress import Progress
+
 #: A recording whose status is this will never get a file.
 FAILED = "failed"
 
@@ -61,6 +63,18 @@ def is_recording_ready(recording: Recording) -> bool:
     return isinstance(file, dict) and bool(file.get("fileUrl"))
 
 
+def recording_progress(recording: Recording) -> Progress:
+    """Where one recording stands: done once its file is there, failed by its status, else waiting."""
+    if is_recording_ready(recording):
+        return "done"
+    return "failed" if recording.get("status") == FAILED else "waiting"
+
+
+def is_recording_running(recording: Recording) -> bool:
+    """Whether a listed recording still records: waiting for its file and not ended yet."""
+    return recording.get("end") is None and recording_progress(recording) == "waiting"
+
+
 def recordings_state(recordings: Sequence[Recording], session_id: str) -> RecordingsState:
     """
     Decide whether a session's recordings are all ready, one has failed, or the wait goes on.
@@ -69,14 +83,14 @@ def recordings_state(recordings: Sequence[Recording], session_id: str) -> Record
     has the status ``failed``. A session without recordings yet keeps waiting (a recording may be
     started, or auto-started, later).
     """
-    failed = [item.get("id") for item in recordings if item.get("status") == FAILED]
+    failed = [item.get("id") for item in recordings if recording_progress(item) == "failed"]
     if failed:
         return RecordingsState(
             "failed", f"recording(s) {', '.join(map(str, failed))} of session {session_id} failed"
         )
     if not recordings:
         return RecordingsState("waiting", f"no recording of session {session_id} yet")
-    pending = [str(item.get("id")) for item in recordings if not is_recording_ready(item)]
+    pending = [str(item.get("id")) for item in recordings if recording_progress(item) != "done"]
     if pending:
         return RecordingsState(
             "waiting", f"recording(s) {', '.join(pending)} of session {session_id} not ready yet"

@@ -87,12 +87,8 @@ class StartLivestreamOperator(StartStreamOperator):
             at_parse_time=at_parse_time,
         )
 
-    def _ongoing_session_id(self) -> str | None:
-        ongoing = self.hook.latest_sessions(self.room_id).ongoing
-        return None if ongoing is None else ongoing.get("id")
-
     def find_running(self) -> Mapping[str, Any] | None:
-        session_id = self._ongoing_session_id()
+        session_id = self.ongoing_session_id()
         if session_id is None:
             return None  # nothing can run; the start then fails with the API's reason
         return self.hook.get_active_livestream(self.room_id, session_id=session_id)
@@ -103,7 +99,7 @@ class StartLivestreamOperator(StartStreamOperator):
         )
         if isinstance(answer, Mapping) and "id" in answer:
             return answer
-        session_id = self._ongoing_session_id()
+        session_id = self.ongoing_session_id()
         started = self.hook.get_active_livestream(self.room_id, session_id=session_id) if session_id else None
         return started if started is not None else {"roomId": self.room_id, "message": answer}
 

@@ -47,10 +47,10 @@ class StartRealtimeTranscriptionOperator(StartStreamOperator):
         )
 
     def find_running(self) -> Mapping[str, Any] | None:
-        ongoing = self.hook.latest_sessions(self.room_id).ongoing
-        if ongoing is None:
+        session_id = self.ongoing_session_id()
+        if session_id is None:
             return None  # nothing can run; the start then fails with the API's reason
-        return self.hook.get_active_realtime_transcription(self.room_id, session_id=ongoing.get("id"))
+        return self.hook.get_active_realtime_transcription(self.room_id, session_id=session_id)
 
     def start(self) -> Mapping[str, Any]:
         return self.hook.start_realtime_transcription(self.room_id, webhook_url=self.webhook_url)

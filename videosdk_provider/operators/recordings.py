@@ -12,7 +12,7 @@ from videosdk_provider._compat import AirflowFailException
 from videosdk_provider.bodies.checking import Checker
 from videosdk_provider.bodies.recordings import build_start_recording_body
 from videosdk_provider.constants import DEFAULT_CONN_ID
-from videosdk_provider.models.recordings import FAILED, Recording, is_recording_ready
+from videosdk_provider.models.recordings import is_recording_running
 from videosdk_provider.utils.mixins import VideoSDKHookMixin
 from videosdk_provider.utils.streams import StartStreamOperator
 
@@ -21,15 +21,6 @@ if TYPE_CHECKING:
     from airflow.sdk import Context
 
 _RECORDING_COLOR = "#fdf1e6"
-
-
-def _is_running(recording: Recording) -> bool:
-    """Whether a listed recording still records: not ended, not failed, and without its file yet."""
-    return (
-        recording.get("end") is None
-        and recording.get("status") != FAILED
-        and not is_recording_ready(recording)
-    )
 
 
 class StartRecordingOperator(StartStreamOperator):
@@ -124,11 +115,11 @@ class StartRecordingOperator(StartStreamOperator):
         build_start_recording_body(self.room_id, **self._arguments(), at_parse_time=at_parse_time)
 
     def find_running(self) -> Mapping[str, Any] | None:
-        ongoing = self.hook.latest_sessions(self.room_id).ongoing
-        if ongoing is None:
+        session_id = self.ongoing_session_id()
+        if session_id is None:
             return None  # nothing can record; the start then fails with the API's reason
-        recordings = self.hook.iter_recordings(room_id=self.room_id, session_id=ongoing.get("id"))
-        return next((recording for recording in recordings if _is_running(recording)), None)
+        recordings = self.hook.iter_recordings(room_id=self.room_id, session_id=session_id)
+        return next((recording for recording in recordings if is_recording_running(recording)), None)
 
     def start(self) -> Mapping[str, Any]:
         answer = self.hook.start_recording(self.room_id, **self._arguments())

@@ -19,14 +19,16 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from airflow.sdk import AssetWatcher
 from airflow.sdk.exceptions import AirflowException
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 from videosdk_provider.exceptions import TRANSIENT_ERRORS
-from videosdk_provider.models.recordings import FAILED, Recording, is_recording_ready
+from videosdk_provider.models.post_transcriptions import PostTranscription, transcription_progress
+from videosdk_provider.models.progress import Progress
+from videosdk_provider.models.recordings import Recording, recording_progress
 from videosdk_provider.utils.urls import public_url
 
 if TYPE_CHECKING:
@@ -39,9 +41,6 @@ DEFAULT_POLL_INTERVAL = 60.0
 DEFAULT_MAX_WAIT = 24 * 3600.0
 #: Items asked for per page: one page is all a poll reads when little has happened.
 PAGE_SIZE = 10
-
-#: Where an item stands: its event has happened, may still happen, or never will (it failed).
-Progress = Literal["happened", "waiting", "never"]
 
 
 def _key(item: Any) -> str | None:
@@ -60,17 +59,6 @@ async def _recordings(hook: VideoSDKHook, room_id: str, until: PageCheck) -> lis
 
 async def _post_transcriptions(hook: VideoSDKHook, room_id: str, until: PageCheck) -> list[Any]:
     return await hook.aget_post_transcriptions(room_id=room_id, per_page=PAGE_SIZE, until=until)
-
-
-def _recording_progress(recording: dict[str, Any]) -> Progress:
-    if is_recording_ready(cast("Recording", recording)):
-        return "happened"
-    return "never" if recording.get("status") == FAILED else "waiting"
-
-
-def _transcription_progress(transcription: dict[str, Any]) -> Progress:
-    status = transcription.get("status")
-    return "happened" if status == "completed" else "never" if status == "failed" else "waiting"
 
 
 def _session_ended_data(room_id: str, session: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +101,7 @@ class Source:
 
     ``items`` lists a room's items newest first, a page of :data:`PAGE_SIZE` at a time, until the
     check it is given says stop; ``progress`` tells whether an item's event has happened; ``data``
-    shapes a happened item as the webhook's ``data``.
+    shapes a done item as the webhook's ``data``.
     """
 
     items: Callable[[VideoSDKHook, str, PageCheck], Awaitable[list[Any]]]
@@ -125,14 +113,17 @@ class Source:
 #: The event types a watcher can poll, and how.
 SOURCES: dict[str, Source] = {
     "session-ended": Source(
-        _ended_sessions, lambda session: "happened", _session_ended_data, "sessions that ended"
+        _ended_sessions, lambda session: "done", _session_ended_data, "sessions that ended"
     ),
     "recording-stopped": Source(
-        _recordings, _recording_progress, _recording_stopped_data, "recordings ready"
+        _recordings,
+        lambda recording: recording_progress(cast("Recording", recording)),
+        _recording_stopped_data,
+        "recordings ready",
     ),
     "transcription-completed": Source(
         _post_transcriptions,
-        _transcription_progress,
+        lambda transcription: transcription_progress(cast("PostTranscription", transcription)),
         _transcription_completed_data,
         "post-call transcriptions completed",
     ),
@@ -201,7 +192,7 @@ def _new_events(source: Source, room_id: str, room: _Room, items: Iterable[Any])
             continue
         room.waiting.pop(key, None)
         room.settled.add(key)
-        if progress == "happened" and room.started:
+        if progress == "done" and room.started:
             events.append(source.data(room_id, item))
     return events
 

@@ -29,7 +29,7 @@ STOP_COLOR = "#fde9e6"
 
 class StartStreamOperator(VideoSDKHookMixin, BaseOperator):
     """
-    Start one thing (HLS, a livestream...) in a room's ongoing session unless one already runs.
+    Start one thing (a recording, HLS, a livestream...) in a room's ongoing session unless one runs.
 
     Subclasses name it in :attr:`what`, check their arguments in :meth:`check` (called at the end
     of their ``__init__`` too), and implement :meth:`find_running`, :meth:`start` and (for what
@@ -52,6 +52,11 @@ class StartStreamOperator(VideoSDKHookMixin, BaseOperator):
     def find_running(self) -> Mapping[str, Any] | None:
         """Return the one running in the room, or None."""
         raise NotImplementedError
+
+    def ongoing_session_id(self) -> str | None:
+        """Return the id of the room's ongoing session: what runs is looked for there; None if none."""
+        ongoing = self.hook.latest_sessions(self.room_id).ongoing
+        return None if ongoing is None else ongoing.get("id")
 
     def start(self) -> Mapping[str, Any]:
         """Start it and return it."""
