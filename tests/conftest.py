@@ -188,6 +188,18 @@ def set_connection(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
 
 
 @pytest.fixture
+def no_retries_connection(set_connection: Callable[..., str], videosdk_emulator: VideoSDKEmulator) -> str:
+    """Define ``videosdk_no_retries``, the emulator's connection with retries off; return its id."""
+    return set_connection(
+        "videosdk_no_retries",
+        login=videosdk_emulator.api_key,
+        password=videosdk_emulator.secret,
+        host=videosdk_emulator.url,
+        extra={"max_retries": 0},
+    )
+
+
+@pytest.fixture
 def refusing_url() -> Iterator[str]:
     """Return a loopback URL on a port that is bound but not listening: connecting to it is refused."""
     with socket.socket() as sock:

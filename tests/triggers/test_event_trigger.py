@@ -67,15 +67,9 @@ def test_polling_carries_on_through_server_errors(
     collect: Collect,
     videosdk_emulator: VideoSDKEmulator,
     make_room: Callable[..., str],
-    set_connection: Callable[..., str],
+    no_retries_connection: str,
 ) -> None:
-    conn_id = set_connection(
-        "videosdk_no_retries",
-        login=videosdk_emulator.api_key,
-        password=videosdk_emulator.secret,
-        host=videosdk_emulator.url,
-        extra={"max_retries": 0},
-    )
+    conn_id = no_retries_connection
     room_id = make_room()
 
     def fail_then_end() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 
 import pytest
 from webhook_kit import KeyPair, envelope
@@ -158,15 +157,9 @@ def test_a_failed_fetch_propagates_so_the_receiver_can_answer_try_later(videosdk
 
 
 def test_checks_during_a_key_outage_fetch_at_most_once_a_minute(
-    set_connection: Callable[..., str], videosdk_emulator: VideoSDKEmulator
+    no_retries_connection: str, videosdk_emulator: VideoSDKEmulator
 ) -> None:
-    conn_id = set_connection(
-        "videosdk_no_retries",
-        login=videosdk_emulator.api_key,
-        password=videosdk_emulator.secret,
-        host=videosdk_emulator.url,
-        extra={"max_retries": 0},
-    )
+    conn_id = no_retries_connection
     videosdk_emulator.fail_next(503, times=2, path=PUBLIC_KEY_PATH)
     clock = FakeClock()
     cache = PublicKeyCache(VideoSDKHook(conn_id).get_webhook_public_key, clock=clock)
