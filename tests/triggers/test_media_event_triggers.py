@@ -194,7 +194,9 @@ def test_transcriptions_completed_before_the_watcher_started_are_not_events(
     assert payload["id"] != old["id"]
 
 
-def test_a_transcription_that_completes_after_a_newer_one_fires_too(
+@pytest.mark.parametrize("newer", [1, PAGE_SIZE + 1], ids=["one newer", "more than a page newer"])
+def test_a_transcription_that_completes_after_newer_ones_fires_after_them(
+    newer: int,
     collect: Collect,
     hook: VideoSDKHook,
     videosdk_emulator: VideoSDKEmulator,
@@ -203,52 +205,22 @@ def test_a_transcription_that_completes_after_a_newer_one_fires_too(
     wait_until: Callable[[Callable[[], bool]], bool],
 ) -> None:
     room_id = make_room()
-    recordings: list[str] = []
+    slow: list[str] = []
+    fast: list[str] = []
 
-    def slow_then_fast() -> None:
+    def slow_then_fast_ones() -> None:
         videosdk_emulator.transcription_delay = HELD
         record(room_id, transcribe=True)
-        recordings.append(newest_recording_id(hook, room_id))
+        slow.append(newest_recording_id(hook, room_id))
         videosdk_emulator.transcription_delay = 0
-        record(room_id, transcribe=True)
-        recordings.append(newest_recording_id(hook, room_id))
-        assert wait_until(
-            polled_after(videosdk_emulator, transcription_completed(hook, room_id, recordings[1]))
-        )
-        videosdk_emulator.finish_transcription(transcription_of(hook, room_id, recordings[0])["id"])
-
-    payloads = collect(trigger_for("transcription-completed", room_id), 2, slow_then_fast)
-    slow, fast = recordings
-    assert [payload["recordingId"] for payload in payloads] == [fast, slow]
-
-
-def test_a_transcription_still_in_progress_beyond_the_first_page_fires_when_it_completes(
-    collect: Collect,
-    hook: VideoSDKHook,
-    videosdk_emulator: VideoSDKEmulator,
-    make_room: Callable[..., str],
-    record: Callable[..., None],
-    wait_until: Callable[[Callable[[], bool]], bool],
-) -> None:
-    room_id = make_room()
-    recordings: list[str] = []
-
-    def slow_then_a_page_of_fast_ones() -> None:
-        videosdk_emulator.transcription_delay = HELD
-        record(room_id, transcribe=True)
-        recordings.append(newest_recording_id(hook, room_id))
-        videosdk_emulator.transcription_delay = 0
-        for _ in range(PAGE_SIZE + 1):
+        for _ in range(newer):
             record(room_id, transcribe=True)
-        newest = newest_recording_id(hook, room_id)
-        assert wait_until(polled_after(videosdk_emulator, transcription_completed(hook, room_id, newest)))
-        videosdk_emulator.finish_transcription(transcription_of(hook, room_id, recordings[0])["id"])
+            fast.append(newest_recording_id(hook, room_id))
+        assert wait_until(polled_after(videosdk_emulator, transcription_completed(hook, room_id, fast[-1])))
+        videosdk_emulator.finish_transcription(transcription_of(hook, room_id, slow[0])["id"])
 
-    payloads = collect(
-        trigger_for("transcription-completed", room_id), PAGE_SIZE + 2, slow_then_a_page_of_fast_ones
-    )
-    [slow] = recordings
-    assert [payload["recordingId"] for payload in payloads].index(slow) == PAGE_SIZE + 1
+    payloads = collect(trigger_for("transcription-completed", room_id), newer + 1, slow_then_fast_ones)
+    assert [payload["recordingId"] for payload in payloads] == [*fast, *slow]
 
 
 def test_a_first_page_of_unfinished_items_does_not_make_older_ones_events(

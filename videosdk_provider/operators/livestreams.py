@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk.log import mask_secret
-
 from videosdk_provider.bodies.checking import Checker
 from videosdk_provider.bodies.livestreams import build_start_livestream_body
 from videosdk_provider.constants import DEFAULT_CONN_ID
@@ -20,9 +18,6 @@ from videosdk_provider.models.livestreams import stream_keys, without_stream_key
 from videosdk_provider.utils.streams import StartStreamOperator, StopStreamOperator
 
 if TYPE_CHECKING:
-    import jinja2
-    from airflow.sdk import Context
-
     from videosdk_provider.models.stops import StopResult
 
 
@@ -65,18 +60,8 @@ class StartLivestreamOperator(StartStreamOperator):
         self.template_url = template_url
         self.check(at_parse_time=True)
 
-    def _do_render_template_fields(
-        self,
-        parent: Any,
-        template_fields: Iterable[str],
-        context: Context,
-        jinja_env: jinja2.Environment,
-        seen_oids: set[int],
-    ) -> None:
-        """Render, then mask the stream keys before Airflow stores or logs the rendered fields."""
-        super()._do_render_template_fields(parent, template_fields, context, jinja_env, seen_oids)
-        for key in stream_keys({"outputs": self.outputs}):
-            mask_secret(key)
+    def secrets(self) -> Iterable[str]:
+        return stream_keys({"outputs": self.outputs})
 
     def check(self, *, at_parse_time: bool) -> None:
         build_start_livestream_body(

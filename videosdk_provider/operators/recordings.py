@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
-from airflow.sdk.log import mask_secret
 
 from videosdk_provider._compat import AirflowFailException
 from videosdk_provider.bodies.checking import Checker
@@ -17,7 +16,6 @@ from videosdk_provider.utils.mixins import VideoSDKHookMixin
 from videosdk_provider.utils.streams import StartStreamOperator
 
 if TYPE_CHECKING:
-    import jinja2
     from airflow.sdk import Context
 
 _RECORDING_COLOR = "#fdf1e6"
@@ -87,18 +85,8 @@ class StartRecordingOperator(StartStreamOperator):
         self.pre_signed_url = pre_signed_url
         self.check(at_parse_time=True)
 
-    def _do_render_template_fields(
-        self,
-        parent: Any,
-        template_fields: Iterable[str],
-        context: Context,
-        jinja_env: jinja2.Environment,
-        seen_oids: set[int],
-    ) -> None:
-        """Render, then mask the upload URL before Airflow stores or logs the rendered fields."""
-        super()._do_render_template_fields(parent, template_fields, context, jinja_env, seen_oids)
-        if isinstance(self.pre_signed_url, str) and self.pre_signed_url:
-            mask_secret(self.pre_signed_url)
+    def secrets(self) -> Iterable[str]:
+        return [self.pre_signed_url] if isinstance(self.pre_signed_url, str) and self.pre_signed_url else []
 
     def _arguments(self) -> dict[str, Any]:
         """Return the start's arguments, as the hook's keyword arguments."""

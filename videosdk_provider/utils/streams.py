@@ -8,10 +8,11 @@ that finds nothing running succeeds, reporting ``stopped: False``, so its retrie
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
+from airflow.sdk.log import mask_secret
 
 from videosdk_provider._compat import AirflowFailException
 from videosdk_provider.bodies.checking import Checker
@@ -19,6 +20,7 @@ from videosdk_provider.constants import DEFAULT_CONN_ID
 from videosdk_provider.utils.mixins import VideoSDKHookMixin
 
 if TYPE_CHECKING:
+    import jinja2
     from airflow.sdk import Context
 
     from videosdk_provider.models.stops import StopResult
@@ -32,8 +34,8 @@ class StartStreamOperator(VideoSDKHookMixin, BaseOperator):
     Start one thing (a recording, HLS, a livestream...) in a room's ongoing session unless one runs.
 
     Subclasses name it in :attr:`what`, check their arguments in :meth:`check` (called at the end
-    of their ``__init__`` too), and implement :meth:`find_running`, :meth:`start` and (for what
-    must not reach XCom) :meth:`shown`.
+    of their ``__init__`` too), and implement :meth:`find_running`, :meth:`start`, and where needed
+    :meth:`shown` (for what must not reach XCom) and :meth:`secrets` (masked once rendered).
     """
 
     #: What is started, for logs ("HLS").
@@ -65,6 +67,23 @@ class StartStreamOperator(VideoSDKHookMixin, BaseOperator):
     def shown(self, started: Mapping[str, Any]) -> dict[str, Any]:
         """Return what the task returns (its XCom) and logs of ``started``."""
         return dict(started)
+
+    def secrets(self) -> Iterable[str]:
+        """Return the rendered arguments that are credentials (stream keys, upload URLs); none here."""
+        return ()
+
+    def _do_render_template_fields(
+        self,
+        parent: Any,
+        template_fields: Iterable[str],
+        context: Context,
+        jinja_env: jinja2.Environment,
+        seen_oids: set[int],
+    ) -> None:
+        """Render, then mask :meth:`secrets` before Airflow stores or logs the rendered fields."""
+        super()._do_render_template_fields(parent, template_fields, context, jinja_env, seen_oids)
+        for secret in self.secrets():
+            mask_secret(secret)
 
     def execute(self, context: Context) -> dict[str, Any]:
         self.check(at_parse_time=False)
