@@ -45,6 +45,7 @@ from webhook_kit import new_key_pair
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 from videosdk_provider.models.recordings import Recording
+from videosdk_provider.utils.urls import without_signed_urls
 from videosdk_provider.webhooks import SIGNATURE_HEADER
 
 pytestmark = pytest.mark.e2e
@@ -319,7 +320,9 @@ def test_each_real_recording_runs_the_archive_dag_once_and_archives_its_file(
     assert by_type == ["recording-stopped"] * RECORDINGS + ["session-ended", "session-started"]
     sent = [json.loads(d.body)["data"] for d in deliveries if d.event_type == "recording-stopped"]
     events = deployment.asset_events(ASSET_URI)
-    assert [event["extra"] for event in events] == sent
+    assert [event["extra"] for event in events] == [without_signed_urls(data) for data in sent]
+    assert all("signature=" in data["fileUrl"] for data in sent)
+    assert not any("signature=" in event["extra"]["fileUrl"] for event in events)
 
     runs = deployment.runs(ARCHIVE_DAG)
     assert [run["state"] for run in runs] == ["success"] * RECORDINGS
