@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from watcher_kit import LIST_PATHS, Collect, trigger_for
+from watcher_kit import Collect, trigger_for, watcher_requests
 
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
@@ -43,14 +43,12 @@ def polled_after(emulator: VideoSDKEmulator, happened: Callable[[], bool]) -> Ca
     """
     Return a check that holds once ``happened`` has and the watcher has since polled twice.
 
-    The watcher's requests are told apart by their page size; the second one began after
-    ``happened`` held, so its answer showed it.
+    The second of those polls began after ``happened`` held, so its answer showed it.
     """
     since: list[int] = []
 
     def watcher_polls() -> int:
-        requests = emulator.requests_to("GET", LIST_PATHS["transcription-completed"])
-        return sum(request.query.get("perPage") == str(PAGE_SIZE) for request in requests)
+        return len(watcher_requests(emulator, "transcription-completed"))
 
     def check() -> bool:
         if not since:

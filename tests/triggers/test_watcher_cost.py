@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from watcher_kit import LIST_PATHS, Collect, trigger_for
+from watcher_kit import LIST_PATHS, Collect, trigger_for, watcher_requests
 
 from videosdk_provider.emulator import VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
@@ -41,15 +41,10 @@ def test_after_the_first_poll_every_poll_reads_one_page_however_long_the_rooms_h
     assert wait_until(
         lambda: all(t["status"] == "completed" for t in hook.iter_post_transcriptions(room_id=room_id))
     )
-    path = LIST_PATHS[event_type]
-    before = len(videosdk_emulator.requests)
+    before = len(watcher_requests(videosdk_emulator, event_type))
 
     [payload] = collect(trigger_for(event_type, room_id), 1, add_item)
-    polls = [
-        request
-        for request in videosdk_emulator.requests[before:]
-        if request.path == path and request.query.get("perPage") == str(PAGE_SIZE)  # the watcher's
-    ]
+    polls = watcher_requests(videosdk_emulator, event_type)[before:]
     assert payload["roomId"] == room_id
     first_poll, later_polls = polls[:HISTORY_PAGES], polls[HISTORY_PAGES:]
     assert [request.query["page"] for request in first_poll] == ["1", "2", "3"]  # the starting point

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from videosdk_provider.emulator import RecordedRequest, VideoSDKEmulator
 from videosdk_provider.hooks.videosdk import VideoSDKHook
 from videosdk_provider.triggers.events import DEFAULT_MAX_WAIT, PAGE_SIZE, VideoSDKEventTrigger
 
@@ -17,6 +18,12 @@ LIST_PATHS = {
 }
 
 Collect = Callable[..., list[dict[str, Any]]]
+
+
+def watcher_requests(emulator: VideoSDKEmulator, event_type: str) -> list[RecordedRequest]:
+    """Return the watcher's requests to its listing: told apart from the tests' own by their page size."""
+    requests = emulator.requests_to("GET", LIST_PATHS[event_type])
+    return [request for request in requests if request.query.get("perPage") == str(PAGE_SIZE)]
 
 
 def _listing(hook: VideoSDKHook, event_type: str, room_id: str) -> Iterable[Any]:

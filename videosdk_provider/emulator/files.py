@@ -59,13 +59,12 @@ class StoredFile:
     ranges: bool = True
     last_modified: str = field(default_factory=lambda: formatdate(usegmt=True))
     _block: bytes | None = field(default=None, init=False, repr=False)
+    _digest: str | None = field(default=None, init=False, repr=False)
 
     @property
     def signature(self) -> str:
         """The pre-signing signature of :attr:`url` (its ``signature`` query)."""
         return parse_qs(urlsplit(self.url).query).get("signature", [""])[0]
-
-    _digest: str | None = field(default=None, init=False, repr=False)
 
     @property
     def etag(self) -> str:

@@ -172,9 +172,9 @@ class _Walk:
         if not self._room.started:
             return False
         keys = {key for key in map(_key, page) if key is not None}
-        self._met |= keys & set(self._room.waiting)
+        self._met |= keys & self._room.waiting.keys()
         self._reached_settled = self._reached_settled or bool(keys & self._room.settled)
-        self.stopped_early = self._reached_settled and self._met >= set(self._room.waiting)
+        self.stopped_early = self._reached_settled and self._met >= self._room.waiting.keys()
         return self.stopped_early
 
 
