@@ -184,8 +184,20 @@ print(json.dumps({"conn_type": "videosdk", "login": sys.argv[1], "password": sys
     unset AIRFLOW__CORE__SQL_ALCHEMY_CONN
 }
 
+# Where the PostgreSQL cluster lives: in the state directory, unless PostgreSQL runs as the postgres
+# user (the script runs as root) and that user cannot reach it (a parent folder is private, as
+# mktemp -d makes it); then in a folder of /tmp named after the state directory.
+pg_data_dir() {
+    if [ "$(id -u)" -eq 0 ] && ! as_db_owner test -x "$STATE"; then
+        echo "/tmp/videosdk-deployment-postgres-$(printf %s "$STATE" | sha256sum | cut -c1-16)"
+    else
+        echo "$STATE/postgres"
+    fi
+}
+
 start_postgres() {
-    local bindir data="$STATE/postgres"
+    local bindir data
+    data="$(pg_data_dir)"
     bindir="$(pg_bindir)"
     if [ ! -f "$data/PG_VERSION" ]; then
         log "creating a PostgreSQL cluster in $data"
@@ -276,6 +288,7 @@ up() {
     rm -rf "$STATE"
     mkdir -p "$RUN" "$LOGS/tasks" "$STATE/redis"
     [ "$(id -u)" -eq 0 ] && chmod 755 "$STATE" "$LOGS"
+    rm -rf "$(pg_data_dir)"  # a cluster outside the state directory is this deployment's too
     write_settings "$executor"
     load_settings
     trap 'status=$?; [ $status -eq 0 ] || { log "start-up failed: stopping what started"; down; }' EXIT
